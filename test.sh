@@ -51,7 +51,8 @@ fi
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: dotnet (the .NET 10 SDK) is not on PATH" >&2; exit 1; }
 
 # --- (b) local dotnet tools --------------------------------------------------------------------
-if [[ -f .config/dotnet-tools.json ]]; then
+# .NET 10's `dotnet new tool-manifest` writes ./dotnet-tools.json; older SDKs wrote .config/dotnet-tools.json.
+if [[ -f .config/dotnet-tools.json || -f dotnet-tools.json ]]; then
   say "dotnet tool restore"
   dotnet tool restore
 fi
