@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Engine.Model;
+using PestWorkflows.Engine.Serialization;
+
+namespace PestWorkflows.Engine.Persistence;
+
+/// <summary>Which versions of a definition a query means (Elsa's VersionOptions).</summary>
+public enum VersionOptions { Latest, Published, LatestOrPublished, Draft, All }
+
+/// <summary>
+/// Definitions and their versions, with Elsa's lifecycle: saving edits the draft (or starts a new
+/// draft when the latest version is published); publishing makes the latest version the one new
+/// instances start from; running instances keep the version they started on.
+/// </summary>
+public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext> dbFactory, WorkflowDefinitionJson json, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, Workflow> _materialized = new();
+
+    /// <summary>Saves a definition document as the draft; validates first, stores nothing when invalid.</summary>
+    public async Task<WorkflowDefinitionRecord> SaveDraftAsync(JsonObject model, CancellationToken ct = default)
+    {
+        json.Validate(model);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var definitionId = (string?)model["definitionId"];
+        if (string.IsNullOrWhiteSpace(definitionId)) definitionId = NewId();
+
+        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
+        var latest = versions.FirstOrDefault(v => v.IsLatest) ?? versions.FirstOrDefault();
+        WorkflowDefinitionRecord draft;
+        if (latest is not null && !latest.IsPublished)
+        {
+            draft = latest;
+        }
+        else
+        {
+            if (latest is not null) latest.IsLatest = false; // it stays published
+            draft = new WorkflowDefinitionRecord
+            {
+                Id = NewId(),
+                DefinitionId = definitionId,
+                Version = (versions.Count == 0 ? 0 : versions.Max(v => v.Version)) + 1,
+                CreatedAt = clock.GetUtcNow(),
+            };
+            db.Definitions.Add(draft);
+        }
+        draft.IsLatest = true;
+        draft.IsPublished = false;
+        draft.Name = (string?)model["name"];
+        draft.Description = (string?)model["description"];
+        draft.Json = Stamp(model, draft).ToJsonString();
+        await db.SaveChangesAsync(ct);
+        _materialized.TryRemove(draft.Id, out _);
+        return draft;
+    }
+
+    /// <summary>Publishes the latest version. Returns it, and whether it was published already.</summary>
+    public async Task<(WorkflowDefinitionRecord Definition, bool AlreadyPublished)?> PublishAsync(string definitionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId).ToListAsync(ct);
+        var latest = versions.FirstOrDefault(v => v.IsLatest);
+        if (latest is null) return null;
+        if (latest.IsPublished) return (latest, true);
+        json.Validate(WorkflowDefinitionJson.Parse(latest.Json));
+        foreach (var version in versions.Where(v => v != latest))
+        {
+            version.IsPublished = false;
+            version.IsLatest = false;
+        }
+        latest.IsPublished = true;
+        latest.IsLatest = true;
+        latest.Json = Stamp(WorkflowDefinitionJson.Parse(latest.Json), latest).ToJsonString();
+        await db.SaveChangesAsync(ct);
+        return (latest, false);
+    }
+
+    /// <summary>Saves and publishes in one go (used when loading definitions from disk).</summary>
+    public async Task<WorkflowDefinitionRecord> ImportAsync(JsonObject model, bool publish, CancellationToken ct = default)
+    {
+        var draft = await SaveDraftAsync(model, ct);
+        if (!publish) return draft;
+        var published = await PublishAsync(draft.DefinitionId, ct);
+        return published!.Value.Definition;
+    }
+
+    public async Task<WorkflowDefinitionRecord?> FindAsync(string definitionId, VersionOptions options, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId);
+        query = options switch
+        {
+            VersionOptions.Latest => query.Where(d => d.IsLatest),
+            VersionOptions.Published => query.Where(d => d.IsPublished),
+            VersionOptions.LatestOrPublished => query.Where(d => d.IsLatest || d.IsPublished),
+            VersionOptions.Draft => query.Where(d => !d.IsPublished),
+            _ => query,
+        };
+        return await query.OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<WorkflowDefinitionRecord?> FindVersionAsync(string definitionVersionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == definitionVersionId, ct);
+    }
+
+    public async Task<IReadOnlyList<WorkflowDefinitionRecord>> ListAsync(VersionOptions options, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Definitions.AsNoTracking();
+        query = options switch
+        {
+            VersionOptions.Latest => query.Where(d => d.IsLatest),
+            VersionOptions.Published => query.Where(d => d.IsPublished),
+            VersionOptions.LatestOrPublished => query.Where(d => d.IsLatest || d.IsPublished),
+            VersionOptions.Draft => query.Where(d => !d.IsPublished),
+            _ => query,
+        };
+        return await query.OrderBy(d => d.Name).ThenBy(d => d.Version).ToListAsync(ct);
+    }
+
+    /// <summary>The executable workflow of one version, built once and cached.</summary>
+    public Workflow Materialize(WorkflowDefinitionRecord record) =>
+        _materialized.GetOrAdd(record.Id, _ => json.Materialize(WorkflowDefinitionJson.Parse(record.Json), record.DefinitionId, record.Id, record.Version));
+
+    public async Task<Workflow?> LoadWorkflowAsync(string definitionVersionId, CancellationToken ct = default)
+    {
+        if (_materialized.TryGetValue(definitionVersionId, out var cached)) return cached;
+        var record = await FindVersionAsync(definitionVersionId, ct);
+        return record is null ? null : Materialize(record);
+    }
+
+    /// <summary>Writes the version's identity into the stored document, as Elsa's API returns it.</summary>
+    private static JsonObject Stamp(JsonObject model, WorkflowDefinitionRecord record)
+    {
+        var copy = WorkflowDefinitionJson.Write(model);
+        copy["id"] = record.Id;
+        copy["definitionId"] = record.DefinitionId;
+        copy["version"] = record.Version;
+        copy["isLatest"] = record.IsLatest;
+        copy["isPublished"] = record.IsPublished;
+        copy["createdAt"] = record.CreatedAt.ToString("O");
+        return copy;
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..16];
+}

@@ -1,0 +1,127 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PestWorkflows.Engine.Activities;
+using PestWorkflows.Engine.Descriptors;
+using PestWorkflows.Engine.Expressions;
+using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Engine.Serialization;
+
+namespace PestWorkflows.Engine;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Engine settings (section <c>Workflows</c>).</summary>
+public sealed class WorkflowEngineOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    public string ConnectionString { get; set; } = "Data Source=data/pestworkflows.db";
+    /// <summary>How often the timer dispatcher looks for due timers.</summary>
+    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a claimed timer stays with one dispatcher before another may take it.</summary>
+    public TimeSpan TimerClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+public static class WorkflowEngineServiceCollectionExtensions
+{
+    /// <summary>Adds the runtime, its store on the configured database, and the timer dispatcher.</summary>
+    public static IServiceCollection AddWorkflowEngine(this IServiceCollection services, Action<WorkflowEngineOptions> configure)
+    {
+        services.Configure(configure);
+        var options = new WorkflowEngineOptions();
+        configure(options);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ActivityRegistry.CreateDefault());
+        services.TryAddSingleton<IWorkflowTextOutput, ConsoleTextOutput>();
+        services.AddSingleton<ExpressionEvaluator>();
+        services.AddSingleton<WorkflowDefinitionJson>();
+        services.AddSingleton<WorkflowDefinitionStore>();
+        services.AddSingleton<WorkflowRunner>();
+        services.AddSingleton<WorkflowRuntime>();
+        services.AddSingleton<TimerDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimerDispatcher>());
+        services.AddSingleton<DatabaseInitializer>();
+
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddPooledDbContextFactory<PostgresWorkflowDbContext>(o => o.UseNpgsql(options.ConnectionString));
+            services.AddSingleton<IDbContextFactory<WorkflowDbContext>, DerivedFactory<PostgresWorkflowDbContext>>();
+        }
+        else
+        {
+            services.AddPooledDbContextFactory<SqliteWorkflowDbContext>(o => o
+                .UseSqlite(SqliteConnectionStrings.WithDefaults(options.ConnectionString))
+                .AddInterceptors(new SqlitePragmas()));
+            services.AddSingleton<IDbContextFactory<WorkflowDbContext>, DerivedFactory<SqliteWorkflowDbContext>>();
+        }
+        return services;
+    }
+
+    private sealed class DerivedFactory<T>(IDbContextFactory<T> inner) : IDbContextFactory<WorkflowDbContext> where T : WorkflowDbContext
+    {
+        public WorkflowDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>SQLite settings every connection gets: WAL is set once per file, the rest per connection.</summary>
+public static class SqliteConnectionStrings
+{
+    /// <summary>Waits up to 30 s for another writer instead of failing with "database is locked".</summary>
+    public static string WithDefaults(string connectionString)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Default Timeout", StringComparison.OrdinalIgnoreCase)) builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+}
+
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    // synchronous=NORMAL is safe with WAL: a power cut may lose the last commits, never corrupt the file.
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>Creates the database (and its folder) and applies the provider's migrations.</summary>
+public sealed class DatabaseInitializer(IDbContextFactory<WorkflowDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<WorkflowEngineOptions> options)
+{
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        if (options.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.Value.ConnectionString);
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.MigrateAsync(ct);
+        if (options.Value.Provider == DatabaseProvider.Sqlite)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>Where the database is, for the start-up log (without the password).</summary>
+    public string Describe()
+    {
+        if (options.Value.Provider == DatabaseProvider.Sqlite)
+            return "SQLite " + Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.Value.ConnectionString).DataSource);
+        var pg = new Npgsql.NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
+        return $"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database}";
+    }
+}
