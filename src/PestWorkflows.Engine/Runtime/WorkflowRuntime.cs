@@ -294,7 +294,13 @@ public sealed class WorkflowRuntime(
                 record.CompletedAt = execution.CompletedAt;
                 record.HasBookmarks = execution.HasBookmarks;
                 if (execution.ActivityState is not null) record.ActivityState = execution.ActivityState.ToJsonString();
-                if (execution.Outputs is not null) record.Outputs = execution.Outputs.ToJsonString();
+                if (execution.Outputs is not null)
+                {
+                    // A resumed activity adds outputs (a task's result) to those it set before suspending.
+                    var merged = record.Outputs is null ? new JsonObject() : JsonNode.Parse(record.Outputs) as JsonObject ?? new JsonObject();
+                    foreach (var (key, value) in execution.Outputs) merged[key] = value?.DeepClone();
+                    record.Outputs = merged.ToJsonString();
+                }
                 if (execution.Exception is not null) record.Exception = execution.Exception;
             }
         }

@@ -137,8 +137,10 @@ public sealed class WorkflowDefinitionJson(ActivityRegistry registry)
     private void ReadFlowchart(Flowchart flowchart, JsonObject json, string nodeId, List<string> problems)
     {
         var byId = new Dictionary<string, Activity>(StringComparer.Ordinal);
+        var declared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in (json["activities"] as JsonArray ?? []).OfType<JsonObject>())
         {
+            if ((string?)item["id"] is { } declaredId) declared.Add(declaredId);
             var child = ReadActivity(item, nodeId, problems, isRoot: false);
             if (child is null) continue;
             if (!byId.TryAdd(child.Id, child)) { problems.Add($"Two activities in flowchart '{flowchart.Id}' have the id '{child.Id}'."); continue; }
@@ -157,6 +159,8 @@ public sealed class WorkflowDefinitionJson(ActivityRegistry registry)
             }
             var source = byId.GetValueOrDefault(sourceId);
             var target = byId.GetValueOrDefault(targetId);
+            // An activity refused above (unknown type) is reported once, not again for each connection.
+            if ((source is null && declared.Contains(sourceId)) || (target is null && declared.Contains(targetId))) continue;
             if (source is null) problems.Add($"Connection {index} in flowchart '{flowchart.Id}' comes from activity '{sourceId}', which is not in the flowchart.");
             if (target is null) problems.Add($"Connection {index} in flowchart '{flowchart.Id}' goes to activity '{targetId}', which is not in the flowchart.");
             if (source is null || target is null) continue;
