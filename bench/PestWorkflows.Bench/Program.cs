@@ -79,7 +79,7 @@ public static class Program
     [
         new SqliteTransactionBaseline(),
         new WorkflowCoreBaseline(),
-        // new EngineBenchmark(),
+        new EngineBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
