@@ -1,6 +1,12 @@
+using PestWorkflows.Host;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddApplicationServices();
+
 var app = builder.Build();
+await app.InitializeWorkflowsAsync(); // database + migrations, one log line, workflows/*.json
+app.MapApplicationEndpoints();
 
-app.MapGet("/", () => "Hello World!");
+await app.RunAsync();
 
-app.Run();
+public partial class Program;

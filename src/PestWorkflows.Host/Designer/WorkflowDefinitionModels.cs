@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Serialization;
+
+namespace PestWorkflows.Host.Designer;
+
+/// <summary>A stored definition version without its document, for lists.</summary>
+public sealed record DefinitionVersionRow(
+    string Id, string DefinitionId, int Version, bool IsLatest, bool IsPublished, string? Name, string? Description, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Elsa's <c>versionOptions</c>: <c>Latest</c>, <c>Published</c>, <c>LatestOrPublished</c>,
+/// <c>LatestAndPublished</c>, <c>Draft</c>, <c>AllVersions</c> or a version number; empty means no filter.
+/// </summary>
+public sealed class VersionFilter
+{
+    private readonly Func<bool, bool, int, bool> _matches;
+
+    private VersionFilter(Func<bool, bool, int, bool> matches) => _matches = matches;
+
+    public static VersionFilter All { get; } = new((_, _, _) => true);
+
+    public static bool TryParse(string? text, out VersionFilter filter)
+    {
+        filter = All;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        VersionFilter? parsed = text.Trim().ToLowerInvariant() switch
+        {
+            "latest" => new((latest, _, _) => latest),
+            "published" => new((_, published, _) => published),
+            "latestorpublished" => new((latest, published, _) => latest || published),
+            "latestandpublished" => new((latest, published, _) => latest && published),
+            "draft" => new((_, published, _) => !published),
+            "allversions" or "all" => All,
+            var number when int.TryParse(number, out var version) && version > 0 => new((_, _, v) => v == version),
+            _ => null,
+        };
+        if (parsed is null) return false;
+        filter = parsed;
+        return true;
+    }
+
+    public bool Matches(DefinitionVersionRow row) => _matches(row.IsLatest, row.IsPublished, row.Version);
+    public bool Matches(WorkflowDefinitionRecord record) => _matches(record.IsLatest, record.IsPublished, record.Version);
+
+    public const string Problem = "versionOptions must be Latest, Published, LatestOrPublished, LatestAndPublished, Draft, AllVersions or a version number.";
+}
+
+/// <summary>Writes stored definition versions in the shapes Elsa's API returns.</summary>
+public static class WorkflowDefinitionModels
+{
+    /// <summary>The workflow node id of a root activity's parent, as Elsa names it.</summary>
+    private const string WorkflowNodeId = "Workflow1";
+
+    /// <summary>
+    /// The stored document as Elsa's <c>WorkflowDefinition</c> model: <c>links</c> first (the
+    /// <c>publish</c> link makes it editable in the Studio), the document as stored, the version's
+    /// identity from its row (the document's flags can be stale after a later publish), and
+    /// defaults for collections the document lacks. <c>root</c> is returned as stored, except that
+    /// an activity without a <c>nodeId</c> gets the one the engine gives it.
+    /// </summary>
+    public static JsonObject ToModel(WorkflowDefinitionRecord record)
+    {
+        var stored = WorkflowDefinitionJson.Parse(record.Json);
+        var model = new JsonObject { ["links"] = DefinitionLinks(record.DefinitionId) };
+        foreach (var (key, value) in stored)
+            if (key != "links") model[key] = value?.DeepClone();
+
+        model["id"] = record.Id;
+        model["definitionId"] = record.DefinitionId;
+        model["version"] = record.Version;
+        model["isLatest"] = record.IsLatest;
+        model["isPublished"] = record.IsPublished;
+        model["createdAt"] = record.CreatedAt;
+
+        Default(model, "variables", () => new JsonArray());
+        Default(model, "inputs", () => new JsonArray());
+        Default(model, "outputs", () => new JsonArray());
+        Default(model, "outcomes", () => new JsonArray());
+        Default(model, "customProperties", () => new JsonObject());
+        Default(model, "isReadonly", () => false);
+        Default(model, "isSystem", () => false);
+        Default(model, "options", () => new JsonObject { ["autoUpdateConsumingWorkflows"] = false });
+
+        if (model["root"] is JsonObject root) FillMissingNodeIds(root, WorkflowNodeId);
+        return model;
+    }
+
+    public static WorkflowDefinitionSummary ToSummary(DefinitionVersionRow row) => new(
+        ToLinks(row.DefinitionId), IsMaterializerAvailable: true, row.Id, row.DefinitionId, row.Name, row.Description, row.Version,
+        ToolVersion: null, row.IsLatest, row.IsPublished, MaterializerName: "Json", row.CreatedAt, IsReadonly: false);
+
+    /// <summary>
+    /// Links of one definition, relative to the API base as Elsa writes them. Only routes this server
+    /// answers are advertised; <c>publish</c> is what the Studio checks before allowing edits.
+    /// </summary>
+    public static IReadOnlyList<Link> ToLinks(string definitionId)
+    {
+        var id = Uri.EscapeDataString(definitionId);
+        return
+        [
+            new($"/workflow-definitions/{id}", "self", "GET"),
+            new($"/workflow-definitions/by-definition-id/{id}", "self", "GET"),
+            new($"/workflow-definitions/{id}/execute", "execute", "POST"),
+            new($"/workflow-definitions/{id}/publish", "publish", "POST"),
+        ];
+    }
+
+    /// <summary>Links of the definition list; <c>bulk-publish</c> is what makes the Studio's list editable.</summary>
+    public static IReadOnlyList<Link> ListLinks { get; } =
+    [
+        new("/workflow-definitions", "self", "GET"),
+        new("/bulk-actions/publish/workflow-definitions/by-definition-ids", "bulk-publish", "POST"),
+        new("/workflow-definitions", "create", "POST"),
+    ];
+
+    private static JsonArray DefinitionLinks(string definitionId) =>
+        new(ToLinks(definitionId).Select(l => (JsonNode?)new JsonObject { ["href"] = l.Href, ["rel"] = l.Rel, ["method"] = l.Method }).ToArray());
+
+    private static void Default(JsonObject model, string key, Func<JsonNode> value)
+    {
+        if (model[key] is null) model[key] = value();
+    }
+
+    /// <summary>Node ids follow the engine's rule: the parent's node id, a colon, the activity id.</summary>
+    private static void FillMissingNodeIds(JsonObject activity, string parentNodeId)
+    {
+        if (activity["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id)) return;
+        var nodeId = $"{parentNodeId}:{id}";
+        if (activity["nodeId"] is null) activity["nodeId"] = nodeId;
+        foreach (var child in (activity["activities"] as JsonArray ?? []).OfType<JsonObject>())
+            FillMissingNodeIds(child, nodeId);
+        if (activity["body"] is JsonObject body) FillMissingNodeIds(body, nodeId);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using PestWorkflows.Engine;
+using PestWorkflows.Host.Designer;
+using PestWorkflows.Host.Health;
+using PestWorkflows.Host.Workflows;
+
+namespace PestWorkflows.Host;
+
+/// <summary>The host's wiring: services, start-up work and endpoints.</summary>
+public static class Extensions
+{
+    /// <summary>Where the host listens when neither <c>--urls</c>, <c>ASPNETCORE_URLS</c> nor Kestrel settings say.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Connection string used when <c>ConnectionStrings:Workflows</c> is not set (relative to the current directory).</summary>
+    public const string DefaultConnectionString = "Data Source=data/pestworkflows.db";
+
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        AddConfigurationDefaults(builder.Configuration);
+        if (!HasConfiguredUrls(configuration))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var provider = ReadProvider(configuration);
+        var connectionString = configuration.GetConnectionString("Workflows");
+        if (string.IsNullOrWhiteSpace(connectionString)) connectionString = DefaultConnectionString;
+        builder.Services.AddWorkflowEngine(options =>
+        {
+            configuration.GetSection("Workflows").Bind(options);
+            options.Provider = provider;
+            options.ConnectionString = connectionString;
+        });
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            // Elsa's API conventions: camelCase (the web default), enums as strings, nulls left out.
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton<WorkflowDefinitionFiles>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Creates or migrates the database, logs where it is, and loads the definitions in the
+    /// workflows folder. Runs before the host starts listening.
+    /// </summary>
+    public static async Task InitializeWorkflowsAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PestWorkflows.Host");
+        var database = app.Services.GetRequiredService<DatabaseInitializer>();
+        await database.InitializeAsync(ct);
+        logger.LogInformation("Database: {Database}", database.Describe());
+
+        var files = app.Services.GetRequiredService<WorkflowDefinitionFiles>();
+        var folder = WorkflowDefinitionFiles.ResolveFolder(app.Configuration, app.Environment.ContentRootPath);
+        if (folder is null)
+            logger.LogWarning("No workflows folder found (set Workflows:DefinitionsPath); no definitions loaded from disk");
+        else
+            await files.LoadAsync(folder, ct);
+    }
+
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }),
+        });
+        app.MapElsaApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Defaults below every other source, so they hold when the host runs from a folder without
+    /// appsettings.json (e.g. <c>dotnet path/to/PestWorkflows.Host.dll</c>) and are overridden by it.
+    /// EF Core would otherwise log every SQL statement at Information.
+    /// </summary>
+    private static void AddConfigurationDefaults(ConfigurationManager configuration)
+    {
+        var defaults = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            },
+        };
+        configuration.Sources.Insert(0, defaults);
+    }
+
+    private static bool HasConfiguredUrls(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+
+    private static DatabaseProvider ReadProvider(IConfiguration configuration)
+    {
+        var text = configuration["Database:Provider"];
+        if (string.IsNullOrWhiteSpace(text)) return DatabaseProvider.Sqlite;
+        var name = Enum.GetNames<DatabaseProvider>().FirstOrDefault(n => string.Equals(n, text.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"Database:Provider is '{text}'; use Sqlite or Postgres.");
+        return Enum.Parse<DatabaseProvider>(name);
+    }
+}
