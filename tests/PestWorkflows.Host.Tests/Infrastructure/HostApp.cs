@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using PestWorkflows.Engine.Activities;
+using PestWorkflows.Engine.Descriptors;
+
+namespace PestWorkflows.Host.Tests.Infrastructure;
+
+/// <summary>
+/// The real host (Program) over real HTTP (the test server), on its own SQLite file, with a fake
+/// clock, WriteLine output and log lines captured, and the test activities registered. Disposing it
+/// and creating another on the same <see cref="TempDatabase"/> is a host restart.
+/// </summary>
+public sealed class HostApp(TempDatabase database, string? definitionsPath = null, FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset StartTime = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    public TempDatabase Database { get; } = database;
+    public FakeTimeProvider Clock { get; } = clock ?? new FakeTimeProvider(StartTime);
+    public CapturedOutput Output { get; } = new();
+    public CapturedLog Log { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Workflows", Database.ConnectionString);
+        builder.UseSetting("Workflows:DefinitionsPath", definitionsPath ?? RepoPaths.Workflows);
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
+        builder.ConfigureTestServices(services =>
+        {
+            // Registered after AddWorkflowEngine (which uses TryAdd): these win.
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IWorkflowTextOutput>(Output);
+            services.AddSingleton(ActivityRegistry.CreateDefault().RegisterAssembly(typeof(HostApp).Assembly));
+        });
+    }
+}
+
+/// <summary>A SQLite file in its own temp folder, deleted on dispose.</summary>
+public sealed class TempDatabase : IDisposable
+{
+    public TempDatabase()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "pestworkflows-host-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Folder);
+    }
+
+    public string Folder { get; }
+    public string FilePath => Path.Combine(Folder, "workflows.db");
+    public string ConnectionString => $"Data Source={FilePath}";
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); }
+        catch (IOException) { /* a host still shutting down; the temp folder is cleaned up later */ }
+    }
+}
+
+/// <summary>WriteLine output per instance.</summary>
+public sealed class CapturedOutput : IWorkflowTextOutput
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new();
+    public void WriteLine(string workflowInstanceId, string text) => _lines.GetOrAdd(workflowInstanceId, _ => new()).Enqueue(text);
+    public IReadOnlyList<string> For(string instanceId) => _lines.TryGetValue(instanceId, out var q) ? q.ToList() : [];
+}
+
+/// <summary>Every log line the host writes, formatted.</summary>
+public sealed class CapturedLog : ILoggerProvider
+{
+    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _entries = new();
+
+    public IReadOnlyList<(string Category, LogLevel Level, string Message)> Entries => _entries.ToList();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLog owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner._entries.Enqueue((category, logLevel, formatter(state, exception)));
+    }
+}
