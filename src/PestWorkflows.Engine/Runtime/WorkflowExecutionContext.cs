@@ -23,7 +23,11 @@ public sealed class WorkflowExecutionContext
         Clock = clock;
         Actor = actor;
         CancellationToken = cancellationToken;
-        Input = input is null ? new Dictionary<string, JsonNode?>() : new Dictionary<string, JsonNode?>(input);
+        // As in Elsa: this run's input wins, the input the instance started with fills the gaps.
+        var merged = new Dictionary<string, JsonNode?>(state.Input);
+        if (input is not null)
+            foreach (var (key, value) in input) merged[key] = value;
+        Input = merged;
         StartedAt = clock.GetUtcNow();
         _existingBookmarkIds = state.Bookmarks.Select(b => b.Id).ToHashSet();
         foreach (var contextState in state.Contexts)

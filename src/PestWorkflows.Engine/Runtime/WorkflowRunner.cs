@@ -37,6 +37,8 @@ public sealed class WorkflowRunner(IServiceProvider services, TimeProvider clock
             CreatedAt = now,
             UpdatedAt = now,
         };
+        if (options.Input is not null)
+            foreach (var (key, value) in options.Input) state.Input[key] = value?.DeepClone();
         foreach (var variable in workflow.Variables)
             state.Variables[variable.Id] = variable.InitialValue?.DeepClone();
 

@@ -79,6 +79,8 @@ public sealed class WorkflowState
     public List<ActivityContextState> Contexts { get; set; } = new();
     public List<Bookmark> Bookmarks { get; set; } = new();
     public List<Incident> Incidents { get; set; } = new();
+    /// <summary>The input the instance was started with; every later run sees it too.</summary>
+    public Dictionary<string, JsonNode?> Input { get; set; } = new();
     public JsonObject? Output { get; set; }
     public long JournalSequence { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
