@@ -31,7 +31,7 @@ public static class HttpJson
     /// <summary>Saves (and publishes) a definition through the Studio's route; returns the stored model.</summary>
     public static async Task<JsonObject> SaveDefinitionAsync(this HttpClient client, JsonObject model, bool publish = true)
     {
-        var response = await client.PostJsonAsync($"{Api}/workflow-definitions", new JsonObject { ["model"] = model, ["publish"] = publish });
+        var response = await client.PostJsonAsync($"{Api}/workflow-definitions", new JsonObject { ["model"] = model.DeepClone(), ["publish"] = publish });
         return response["workflowDefinition"]!.AsObject();
     }
 
