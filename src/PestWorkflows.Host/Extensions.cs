@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using PestWorkflows.Activities;
 using PestWorkflows.Engine;
 using PestWorkflows.Host.Designer;
 using PestWorkflows.Host.Health;
@@ -32,6 +33,7 @@ public static class Extensions
             options.Provider = provider;
             options.ConnectionString = connectionString;
         });
+        builder.Services.AddProtocolActivities(); // Elsa's built-ins plus the protocol's activities (workflows/pestprotocol.json)
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>

@@ -86,8 +86,8 @@ public sealed class DescriptorApiTests : IAsyncLifetime
         Assert.True((bool)(await DescriptorAsync("Elsa.Start"))["isStart"]!);
         Assert.True((bool)(await DescriptorAsync("Elsa.End"))["isTerminal"]!);
 
-        var conversation = await DescriptorAsync("Pestprotocol.ConversationWithBulliedPupil");
-        Assert.Equal(["Done", "Escalate"], conversation["ports"]!.AsArray().Select(p => (string)p!["name"]!));
+        var twoWays = await DescriptorAsync("HostTests.TwoWays");
+        Assert.Equal(["Done", "Escalate"], twoWays["ports"]!.AsArray().Select(p => (string)p!["name"]!));
     }
 
     [SkippableFact]

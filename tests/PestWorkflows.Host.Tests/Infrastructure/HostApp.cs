@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PestWorkflows.Engine.Activities;
+using PestWorkflows.Activities;
 using PestWorkflows.Engine.Descriptors;
+using PestWorkflows.Engine.Model;
 
 namespace PestWorkflows.Host.Tests.Infrastructure;
 
@@ -35,8 +37,18 @@ public sealed class HostApp(TempDatabase database, string? definitionsPath = nul
             // Registered after AddWorkflowEngine (which uses TryAdd): these win.
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IWorkflowTextOutput>(Output);
-            services.AddSingleton(ActivityRegistry.CreateDefault().RegisterAssembly(typeof(HostApp).Assembly));
+            services.AddSingleton(TestRegistry());
         });
+    }
+
+    /// <summary>The host's activities plus the test activities whose type names are not taken.</summary>
+    private static ActivityRegistry TestRegistry()
+    {
+        var registry = ActivityRegistry.CreateDefault().AddProtocolActivities();
+        foreach (var type in typeof(HostApp).Assembly.GetExportedTypes().Where(t => t.GetCustomAttributes(typeof(ActivityAttribute), false).Length > 0))
+            if (registry.Find(ActivityRegistry.Describe(type).TypeName) is null)
+                registry.Register(type);
+        return registry;
     }
 }
 

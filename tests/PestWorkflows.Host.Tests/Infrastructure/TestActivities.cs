@@ -2,8 +2,9 @@ using PestWorkflows.Engine.Model;
 
 namespace PestWorkflows.Host.Tests.Infrastructure;
 
-// Stand-ins for the protocol activities used in ../shared/docs/elsa-studio/saved-publish-body.json
-// (the body the genuine Elsa Studio posted), so that document can be saved and read back here.
+// Stand-ins for the activity types used in ../shared/docs/elsa-studio/saved-publish-body.json (the
+// body the genuine Elsa Studio posted, from a feasibility test), so that document can be saved and
+// read back here. A stand-in is registered only when the protocol has no activity of that name.
 
 [Activity("Pestprotocol", "Pestprotocol", "A signal of bullying is recorded.")]
 public sealed class Signal : CodeActivity
@@ -25,3 +26,8 @@ public sealed class ConversationWithBulliedPupil : CodeActivity
 
 [Activity("Pestprotocol", "Pestprotocol", "The parents are informed.")]
 public sealed class InformParents : CodeActivity;
+
+/// <summary>An activity with two declared outcomes, for the descriptor's flow ports.</summary>
+[Activity("HostTests", "Tests", "Continues through Done or Escalate.")]
+[FlowNode("Done", "Escalate")]
+public sealed class TwoWays : CodeActivity;
