@@ -34,8 +34,8 @@ public sealed class DefinitionApiTests : IAsyncLifetime
         var body = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var sentRoot = body["model"]!["root"]!;
 
-        var saved = await _client.PostJsonAsync($"{Api}/workflow-definitions", body);
-        var fetched = await _client.GetJsonAsync($"{Api}/workflow-definitions/by-definition-id/pestprotocol-1?versionOptions=Latest");
+        var saved = await _client.PostJsonAsync($"{ElsaRoot}/workflow-definitions", body);
+        var fetched = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/pestprotocol-1?versionOptions=Latest");
 
         Assert.True(JsonNode.DeepEquals(sentRoot, saved["workflowDefinition"]!["root"]), "save answered a different root");
         Assert.True(JsonNode.DeepEquals(sentRoot, fetched["root"]), $"GET returned a different root:\n{fetched["root"]!.ToJsonString()}");
@@ -48,8 +48,8 @@ public sealed class DefinitionApiTests : IAsyncLifetime
         Assert.Contains(fetched["links"]!.AsArray(), l => (string?)l!["rel"] == "publish");
 
         // The other routes to the same document agree.
-        var byDefinitionId = await _client.GetJsonAsync($"{Api}/workflow-definitions/pestprotocol-1");
-        var byVersionId = await _client.GetJsonAsync($"{Api}/workflow-definitions/by-id/{Uri.EscapeDataString((string)fetched["id"]!)}");
+        var byDefinitionId = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/pestprotocol-1");
+        var byVersionId = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-id/{Uri.EscapeDataString((string)fetched["id"]!)}");
         Assert.True(JsonNode.DeepEquals(sentRoot, byDefinitionId["root"]));
         Assert.True(JsonNode.DeepEquals(sentRoot, byVersionId["root"]));
     }
@@ -85,7 +85,7 @@ public sealed class DefinitionApiTests : IAsyncLifetime
     {
         var before = await _client.ListVersionsAsync();
 
-        using var response = await _client.PostAsync($"{Api}/workflow-definitions", Text(body));
+        using var response = await _client.PostAsync($"{ElsaRoot}/workflow-definitions", Text(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -108,14 +108,14 @@ public sealed class DefinitionApiTests : IAsyncLifetime
         Assert.Equal(2, (int)draft["version"]!);
         Assert.False((bool)draft["isPublished"]!);
 
-        var published = await _client.GetJsonAsync($"{Api}/workflow-definitions/by-definition-id/versions?versionOptions=Published");
+        var published = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/versions?versionOptions=Published");
         Assert.Equal(1, (int)published["version"]!);
         Assert.Equal([("versions", 1, true), ("versions", 2, false)], (await _client.ListVersionsAsync()).Where(v => v.DefinitionId == "versions"));
 
-        var publish = await _client.PostJsonAsync($"{Api}/workflow-definitions/versions/publish", null);
+        var publish = await _client.PostJsonAsync($"{ElsaRoot}/workflow-definitions/versions/publish", null);
         Assert.False((bool)publish["alreadyPublished"]!);
         Assert.Equal(2, (int)publish["workflowDefinition"]!["version"]!);
-        var again = await _client.PostJsonAsync($"{Api}/workflow-definitions/versions/publish", null);
+        var again = await _client.PostJsonAsync($"{ElsaRoot}/workflow-definitions/versions/publish", null);
         Assert.True((bool)again["alreadyPublished"]!);
         Assert.Equal([("versions", 1, false), ("versions", 2, true)], (await _client.ListVersionsAsync()).Where(v => v.DefinitionId == "versions"));
     }
@@ -126,13 +126,13 @@ public sealed class DefinitionApiTests : IAsyncLifetime
         await _client.SaveDefinitionAsync(StartThenEnd("zeta", Activity("WriteLine1", "Elsa.WriteLine")));
         await _client.SaveDefinitionAsync(StartThenEnd("alpha", Activity("WriteLine1", "Elsa.WriteLine")));
 
-        var byId = await _client.GetJsonAsync($"{Api}/workflow-definitions?versionOptions=Published&DefinitionIds=zeta");
+        var byId = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions?versionOptions=Published&DefinitionIds=zeta");
         Assert.Equal(["zeta"], byId["items"]!.AsArray().Select(i => (string)i!["definitionId"]!));
 
-        var search = await _client.GetJsonAsync($"{Api}/workflow-definitions?versionOptions=Latest&searchTerm=ALP");
+        var search = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions?versionOptions=Latest&searchTerm=ALP");
         Assert.Equal(["alpha"], search["items"]!.AsArray().Select(i => (string)i!["definitionId"]!));
 
-        var page = await _client.GetJsonAsync($"{Api}/workflow-definitions?versionOptions=Latest&definitionIds=zeta&definitionIds=hello-world&definitionIds=alpha&page=1&pageSize=1");
+        var page = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions?versionOptions=Latest&definitionIds=zeta&definitionIds=hello-world&definitionIds=alpha&page=1&pageSize=1");
         Assert.Equal(3, (int)page["totalCount"]!); // by name: alpha, Hallo wereld, zeta
         Assert.Equal(["hello-world"], page["items"]!.AsArray().Select(i => (string)i!["definitionId"]!));
     }
@@ -140,15 +140,15 @@ public sealed class DefinitionApiTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_definitions_and_bad_version_options_are_problem_details()
     {
-        using var missing = await _client.GetAsync($"{Api}/workflow-definitions/by-definition-id/nope");
+        using var missing = await _client.GetAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/nope");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
 
-        using var bad = await _client.GetAsync($"{Api}/workflow-definitions?versionOptions=Sometimes");
+        using var bad = await _client.GetAsync($"{ElsaRoot}/workflow-definitions?versionOptions=Sometimes");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
 
-        using var publish = await _client.PostAsync($"{Api}/workflow-definitions/nope/publish", Text("{}"));
+        using var publish = await _client.PostAsync($"{ElsaRoot}/workflow-definitions/nope/publish", Text("{}"));
         Assert.Equal(HttpStatusCode.NotFound, publish.StatusCode);
         Assert.Equal("application/problem+json", publish.Content.Headers.ContentType?.MediaType);
     }

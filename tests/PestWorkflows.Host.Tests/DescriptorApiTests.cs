@@ -39,7 +39,7 @@ public sealed class DescriptorApiTests : IAsyncLifetime
 
     private async Task<JsonObject> DescriptorAsync(string typeName)
     {
-        var list = await _client.GetJsonAsync($"{Api}/descriptors/activities?Refresh=True");
+        var list = await _client.GetJsonAsync($"{ElsaRoot}/descriptors/activities?Refresh=True");
         Assert.Equal(list["items"]!.AsArray().Count, (int)list["count"]!);
         return list["items"]!.AsArray().Single(i => (string?)i!["typeName"] == typeName)!.AsObject();
     }
@@ -122,7 +122,7 @@ public sealed class DescriptorApiTests : IAsyncLifetime
     [InlineData("descriptors/storage-drivers", null)]
     public async Task Descriptor_lists_answer_in_Elsa_envelopes(string route, string? countField)
     {
-        var body = (await _client.GetJsonAsync($"{Api}/{route}")).AsObject();
+        var body = (await _client.GetJsonAsync($"{ElsaRoot}/{route}")).AsObject();
         var items = body["items"]!.AsArray();
         if (countField is null)
             Assert.Equal(["items"], body.Select(p => p.Key));
@@ -133,16 +133,16 @@ public sealed class DescriptorApiTests : IAsyncLifetime
     [Fact]
     public async Task Expressions_include_a_non_literal_type_and_features_omit_real_time_updates()
     {
-        var expressions = await _client.GetJsonAsync($"{Api}/descriptors/expression-descriptors");
+        var expressions = await _client.GetJsonAsync($"{ElsaRoot}/descriptors/expression-descriptors");
         Assert.Equal(["Literal", "Object", "Variable", "JavaScript", "Liquid"], expressions["items"]!.AsArray().Select(e => (string)e!["type"]!));
         Assert.Equal("javascript", (string?)expressions["items"]![3]!["properties"]!["MonacoLanguage"]);
 
-        var features = await _client.GetJsonAsync($"{Api}/features/installed");
+        var features = await _client.GetJsonAsync($"{ElsaRoot}/features/installed");
         var names = features["items"]!.AsArray().Select(f => (string)f!["fullName"]!).ToList();
         Assert.Contains("Elsa.WorkflowManagement", names);
         Assert.DoesNotContain("Elsa.RealTimeWorkflowUpdates", names);
 
-        var version = await _client.GetJsonAsync($"{Api}/package/version");
+        var version = await _client.GetJsonAsync($"{ElsaRoot}/package/version");
         Assert.Equal("3.8.0", (string?)version["packageVersion"]);
     }
 }

@@ -15,7 +15,7 @@ public sealed class StartupTests
         await using var app = new HostApp(database);
         using var client = app.CreateClient();
 
-        var list = await client.GetJsonAsync($"{Api}/workflow-definitions?versionOptions=Latest&Page=0&PageSize=10&SearchTerm=&IsSystem=False&OrderDirection=Ascending");
+        var list = await client.GetJsonAsync($"{ElsaRoot}/workflow-definitions?versionOptions=Latest&Page=0&PageSize=10&SearchTerm=&IsSystem=False&OrderDirection=Ascending");
 
         var hello = Assert.Single(list["items"]!.AsArray(), i => (string?)i!["definitionId"] == "hello-world")!;
         Assert.Equal("Hallo wereld", (string?)hello["name"]);
@@ -76,7 +76,7 @@ public sealed class StartupTests
         await using var second = new HostApp(database, folder);
         using var client = second.CreateClient();
         Assert.Equal([("hello-world", 1, false), ("hello-world", 2, true)], await client.ListVersionsAsync());
-        var published = await client.GetJsonAsync($"{Api}/workflow-definitions/by-definition-id/hello-world?versionOptions=Published");
+        var published = await client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/hello-world?versionOptions=Published");
         Assert.Equal("Hallo allemaal", (string?)published["root"]!["activities"]![1]!["text"]!["expression"]!["value"]);
     }
 

@@ -174,7 +174,7 @@ public sealed record ElsaWorkflowState(
             state.Contexts.Select(c => ElsaActivityExecutionContext.From(c, c.ParentId is null ? null : contextsById.GetValueOrDefault(c.ParentId))).ToList(),
             ScheduledActivities: [],
             state.JournalSequence,
-            Input: new JsonObject(),
+            Input: new JsonObject(state.Input.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))),
             Output: (JsonObject?)state.Output?.DeepClone() ?? new JsonObject(),
             Properties: new JsonObject(),
             state.CreatedAt,

@@ -6,7 +6,7 @@ namespace PestWorkflows.Host.Tests.Infrastructure;
 
 public static class HttpJson
 {
-    public const string Api = "/elsa/api";
+    public const string ElsaRoot = "/elsa/api";
 
     public static async Task<JsonNode> GetJsonAsync(this HttpClient client, string url)
     {
@@ -31,14 +31,14 @@ public static class HttpJson
     /// <summary>Saves (and publishes) a definition through the Studio's route; returns the stored model.</summary>
     public static async Task<JsonObject> SaveDefinitionAsync(this HttpClient client, JsonObject model, bool publish = true)
     {
-        var response = await client.PostJsonAsync($"{Api}/workflow-definitions", new JsonObject { ["model"] = model.DeepClone(), ["publish"] = publish });
+        var response = await client.PostJsonAsync($"{ElsaRoot}/workflow-definitions", new JsonObject { ["model"] = model.DeepClone(), ["publish"] = publish });
         return response["workflowDefinition"]!.AsObject();
     }
 
     /// <summary>All versions of all definitions, as the list returns them.</summary>
     public static async Task<List<(string DefinitionId, int Version, bool IsPublished)>> ListVersionsAsync(this HttpClient client)
     {
-        var list = await client.GetJsonAsync($"{Api}/workflow-definitions?versionOptions=AllVersions");
+        var list = await client.GetJsonAsync($"{ElsaRoot}/workflow-definitions?versionOptions=AllVersions");
         return list["items"]!.AsArray()
             .Select(i => ((string)i!["definitionId"]!, (int)i["version"]!, (bool)i["isPublished"]!))
             .OrderBy(v => v.Item1).ThenBy(v => v.Item2).ToList();
