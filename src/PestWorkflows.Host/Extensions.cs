@@ -20,7 +20,7 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        AddConfigurationDefaults(builder.Configuration);
+        AddConfigurationDefaults(configuration);
         if (!HasConfiguredUrls(configuration))
             builder.WebHost.UseUrls(DefaultUrl);
 
@@ -38,7 +38,7 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
-            // Elsa's API conventions: camelCase (the web default), enums as strings, nulls left out.
+            // Host-wide, Elsa's API conventions: camelCase (the web default), enums as strings, nulls left out.
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
