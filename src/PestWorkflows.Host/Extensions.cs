@@ -1,7 +1,16 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using PestWorkflows.Activities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PestWorkflows.Activities.Scheduling;
 using PestWorkflows.Engine;
+using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Inbox;
+using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Designer;
 using PestWorkflows.Host.Health;
 using PestWorkflows.Host.Workflows;
@@ -34,6 +43,21 @@ public static class Extensions
             options.ConnectionString = connectionString;
         });
         builder.Services.AddProtocolActivities(); // Elsa's built-ins plus the protocol's activities (workflows/pestprotocol.json)
+        builder.Services.AddSingleton<ISchoolCalendarProvider, SchoolCalendarProvider>();
+        builder.Services.AddSingleton<IStepEffectHandler, ProtocolEffectHandler>();
+
+        builder.Services.AddAppDatabase(provider, connectionString);
+        builder.Services.AddStaffIdentity();
+        builder.Services.Configure<DemoOptions>(o =>
+        {
+            // Demo data is on in Development (what `dotnet run` uses) unless configured otherwise.
+            o.Enabled = builder.Environment.IsDevelopment();
+            configuration.GetSection("Demo").Bind(o);
+        });
+        builder.Services.AddScoped<DemoData>();
+        builder.Services.AddSingleton<SchoolProtocols>();
+        builder.Services.AddScoped<CaseService>();
+        builder.Services.AddScoped<TaskService>();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -64,6 +88,14 @@ public static class Extensions
             logger.LogWarning("No workflows folder found (set Workflows:DefinitionsPath); no definitions loaded from disk");
         else
             await files.LoadAsync(folder, ct);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync(ct);
+        var demo = scope.ServiceProvider.GetRequiredService<IOptions<DemoOptions>>().Value;
+        if (demo.Enabled)
+            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(demo, ct);
+        await app.Services.GetRequiredService<SchoolProtocols>().EnsureAsync(db, ct);
     }
 
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
@@ -75,6 +107,12 @@ public static class Extensions
         {
             ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }),
         });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapStaffIdentity();
+        app.MapPupilsApi();
+        app.MapCasesApi();
+        app.MapTasksApi();
         app.MapElsaApi();
         return app;
     }

@@ -107,7 +107,7 @@ public sealed class ProtocolPathTests : IAsyncLifetime
         var mdo = _p.Effects.OpenTask(id);
         Assert.Equal("Pestprotocol.OrganiseMdo", mdo.ActivityType);
         Assert.Equal("Leader", mdo.CandidateRole);
-        await _p.CompleteTaskAsync(mdo, "Done", new JsonObject { ["heldOn"] = "2027-01-15", ["outcome"] = "schorsing", ["suspensionProtocolStarted"] = true });
+        await _p.CompleteTaskAsync(mdo, "Done", new JsonObject { ["heldOn"] = "2027-01-15", ["mdoOutcome"] = "schorsing", ["suspensionProtocolStarted"] = true });
         Assert.Equal("Mdo", ClosedOutcome(id));
     }
 

@@ -70,3 +70,27 @@ public sealed class SchoolDeadlineTests
         Assert.Equal(Amsterdam(2026, 11, 25, 17, 0), Calendar.EndOfSchoolDayFor(new DateTimeOffset(2026, 11, 24, 16, 30, 0, TimeSpan.Zero), FivePm));
     }
 }
+
+/// <summary>Checks over every protocol activity class.</summary>
+public sealed class ProtocolActivityShapeTests
+{
+    public static IEnumerable<object[]> TaskActivities() =>
+        typeof(PestWorkflows.Activities.ProtocolActivities).Assembly.GetExportedTypes()
+            .Where(t => !t.IsAbstract && typeof(PestWorkflows.Activities.Tasks.HumanTaskActivity).IsAssignableFrom(t))
+            .Select(t => new object[] { t.Name });
+
+    [Theory]
+    [MemberData(nameof(TaskActivities))]
+    public void No_task_form_uses_the_reserved_name_outcome_and_every_label_is_Dutch_text(string name)
+    {
+        var type = typeof(PestWorkflows.Activities.ProtocolActivities).Assembly.GetExportedTypes().Single(t => t.Name == name);
+        var activity = Activator.CreateInstance(type)!;
+        var fields = (IReadOnlyList<PestWorkflows.Activities.Tasks.TaskField>)type.GetProperty("Fields", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(activity)!;
+        // The completion body is { outcome, ...fields }: a field called "outcome" would be unreachable.
+        Assert.DoesNotContain(fields, f => f.Name == "outcome");
+        Assert.All(fields, f => Assert.False(string.IsNullOrWhiteSpace(f.Label)));
+        var descriptor = PestWorkflows.Engine.Descriptors.ActivityRegistry.Describe(type);
+        Assert.StartsWith("Pestprotocol.", descriptor.TypeName);
+        Assert.False(string.IsNullOrWhiteSpace(descriptor.Description));
+    }
+}

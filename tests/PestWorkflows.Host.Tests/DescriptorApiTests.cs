@@ -23,11 +23,11 @@ public sealed class DescriptorApiTests : IAsyncLifetime
     private HostApp _app = null!;
     private HttpClient _client = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         _app = new HostApp(_database);
-        _client = _app.CreateClient();
-        return Task.CompletedTask;
+        _client = await _app.LoginAsync(HostApp.Coordinator);
+        
     }
 
     public async Task DisposeAsync()

@@ -33,8 +33,9 @@ public sealed class HostProcessTests(ITestOutputHelper output)
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(url);
         // As on a fresh machine: nothing says where the database is, so the default data/pestworkflows.db is used.
-        foreach (var name in new[] { "ConnectionStrings__Workflows", "Database__Provider", "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+        foreach (var name in new[] { "ConnectionStrings__Workflows", "Database__Provider", "ASPNETCORE_URLS", "DOTNET_URLS", "DOTNET_ENVIRONMENT", "Demo__Password", "Demo__Enabled" })
             start.Environment.Remove(name);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // what `dotnet run` sets through launchSettings.json
         start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
 
         var stdout = new StringBuilder();
@@ -75,8 +76,19 @@ public sealed class HostProcessTests(ITestOutputHelper output)
             Assert.Equal(1, log.Split('\n').Count(l => l.Contains("Database: ", StringComparison.Ordinal)));
             Assert.Contains("Workflow hello-world version 1 published", log);
 
+            // No Demo:Password configured: one is generated and printed once; the coordinator can sign in with it.
+            const string marker = "Wachtwoord voor alle demo-accounts: ";
+            var passwordLine = log.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
+            Assert.True(passwordLine is not null, $"No generated demo password in stdout:\n{log}");
+            var password = passwordLine[(passwordLine.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
+            using var login = await http.PostAsync($"{url}/api/auth/login", HttpJson.Content(new System.Text.Json.Nodes.JsonObject { ["email"] = "apc@regenboog.test", ["password"] = password }));
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var token = (string)System.Text.Json.Nodes.JsonNode.Parse(await login.Content.ReadAsStringAsync())!["accessToken"]!;
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
             var definitions = await http.GetStringAsync($"{url}/elsa/api/workflow-definitions?versionOptions=Published");
             Assert.Contains("\"definitionId\":\"hello-world\"", definitions);
+            Assert.Contains("\"definitionId\":\"pestprotocol-regenboog\"", definitions);
         }
         finally
         {

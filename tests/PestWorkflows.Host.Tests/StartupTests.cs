@@ -13,7 +13,7 @@ public sealed class StartupTests
     {
         using var database = new TempDatabase();
         await using var app = new HostApp(database);
-        using var client = app.CreateClient();
+        using var client = await app.LoginAsync(HostApp.Coordinator);
 
         var list = await client.GetJsonAsync($"{ElsaRoot}/workflow-definitions?versionOptions=Latest&Page=0&PageSize=10&SearchTerm=&IsSystem=False&OrderDirection=Ascending");
 
@@ -32,7 +32,7 @@ public sealed class StartupTests
     {
         using var database = new TempDatabase();
         await using var app = new HostApp(database);
-        using var client = app.CreateClient();
+        using var client = await app.LoginAsync(HostApp.Coordinator);
 
         var lines = app.Log.Entries.Where(e => e.Message.StartsWith("Database: ", StringComparison.Ordinal)).ToList();
         var line = Assert.Single(lines);
@@ -46,12 +46,12 @@ public sealed class StartupTests
         using var database = new TempDatabase();
         await using (var first = new HostApp(database))
         {
-            using var client = first.CreateClient();
+            using var client = await first.LoginAsync(HostApp.Coordinator);
             Assert.Contains(("hello-world", 1, true), await client.ListVersionsAsync());
         }
 
         await using var second = new HostApp(database);
-        using var again = second.CreateClient();
+        using var again = await second.LoginAsync(HostApp.Coordinator);
         var versions = (await again.ListVersionsAsync()).Where(v => v.DefinitionId == "hello-world").ToList();
 
         Assert.Equal([("hello-world", 1, true)], versions);
@@ -74,7 +74,7 @@ public sealed class StartupTests
         File.WriteAllText(file, changed.ToJsonString());
 
         await using var second = new HostApp(database, folder);
-        using var client = second.CreateClient();
+        using var client = await second.LoginAsync(HostApp.Coordinator);
         Assert.Equal([("hello-world", 1, false), ("hello-world", 2, true)], await client.ListVersionsAsync());
         var published = await client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/hello-world?versionOptions=Published");
         Assert.Equal("Hallo allemaal", (string?)published["root"]!["activities"]![1]!["text"]!["expression"]!["value"]);
@@ -93,7 +93,7 @@ public sealed class StartupTests
         File.WriteAllText(malformed, """{ "definitionId": "malformed", "root": { """);
 
         await using var app = new HostApp(database, folder);
-        using var client = app.CreateClient();
+        using var client = await app.LoginAsync(HostApp.Coordinator);
 
         Assert.Equal([("hello-world", 1, true)], await client.ListVersionsAsync());
         var warnings = app.Log.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();

@@ -62,7 +62,7 @@ public sealed class OrganiseMdo : HumanTaskActivity
     protected override IReadOnlyList<TaskField> Fields { get; } =
     [
         new("heldOn", "Datum van het MDO", TaskFieldType.Date, Required: true),
-        new("outcome", "Uitkomst van het MDO", TaskFieldType.Multiline, Required: true),
+        new("mdoOutcome", "Uitkomst van het MDO", TaskFieldType.Multiline, Required: true),
         new("suspensionProtocolStarted", "Protocol schorsing en verwijdering gestart", TaskFieldType.Bool, Required: true),
     ];
 }

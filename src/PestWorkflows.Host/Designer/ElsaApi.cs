@@ -30,9 +30,9 @@ public static class ElsaApi
 
     public static RouteGroupBuilder MapElsaApi(this IEndpointRouteBuilder app)
     {
-        // Authorization is added here, once, when Identity arrives: `.RequireAuthorization(policy)`
-        // on this group covers every route below (the Studio sends a bearer token or the cookie).
-        var api = app.MapGroup("/elsa/api").WithTags("Elsa");
+        // Only coordinators and admins shape the protocol; the Studio sends a bearer token or the cookie.
+        // Completing a task is for any staff member and is mapped apart (Inbox/TasksApi).
+        var api = app.MapGroup("/elsa/api").WithTags("Elsa").RequireAuthorization(Identity.Policies.Designer);
 
         var descriptors = api.MapGroup("/descriptors");
         descriptors.MapGet("/activities", GetActivityDescriptors).WithName("ElsaActivityDescriptors");
@@ -70,7 +70,6 @@ public static class ElsaApi
             .WithName("ElsaQueryWorkflowInstanceJournal");
 
         api.MapGet("/activity-executions/list", ListActivityExecutions).WithName("ElsaListActivityExecutions");
-        api.MapPost("/tasks/{taskId}/complete", CompleteTask).WithName("ElsaCompleteTask");
         api.MapPost("/events/{eventName}/trigger", TriggerEvent).WithName("ElsaTriggerEvent");
         return api;
     }
@@ -249,8 +248,8 @@ public static class ElsaApi
     }
 
     /// <summary>Completes an <c>Elsa.RunTask</c>: 200 when applied, 404 for an unknown task, 409 when it was completed already.</summary>
-    private static async Task<Results<Ok, ProblemHttpResult>> CompleteTask(
-        string taskId, [FromBody] CompleteTaskRequest? request, [AsParameters] ElsaServices services, CancellationToken ct)
+    internal static async Task<Results<Ok, ProblemHttpResult>> CompleteRunTask(
+        string taskId, CompleteTaskRequest? request, ElsaServices services, CancellationToken ct)
     {
         WorkflowRunResult result;
         try

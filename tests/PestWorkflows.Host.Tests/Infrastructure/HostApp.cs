@@ -27,8 +27,32 @@ public sealed class HostApp(TempDatabase database, string? definitionsPath = nul
     public CapturedOutput Output { get; } = new();
     public CapturedLog Log { get; } = new();
 
+    /// <summary>The password of every demo account in tests.</summary>
+    public const string Password = "Test-wachtwoord-1!";
+    public const string Coordinator = "apc@regenboog.test";
+    public const string Teacher1 = "leerkracht1@regenboog.test";
+    public const string Teacher2 = "leerkracht2@regenboog.test";
+    public const string Leader = "directie@regenboog.test";
+    public const string Admin = "admin@regenboog.test";
+    public const string OtherCoordinator = "apc@vlinder.test";
+    public const string OtherTeacher = "leerkracht1@vlinder.test";
+
+    /// <summary>A client signed in (bearer token from <c>POST /api/auth/login</c>) as a demo account.</summary>
+    public async Task<HttpClient> LoginAsync(string email)
+    {
+        var client = CreateClient();
+        using var response = await client.PostAsync("/api/auth/login", HttpJson.Content(new System.Text.Json.Nodes.JsonObject { ["email"] = email, ["password"] = Password }));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"login {email}: {(int)response.StatusCode} {text}");
+        var token = (string)System.Text.Json.Nodes.JsonNode.Parse(text)!["accessToken"]!;
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Password", Password);
         builder.UseSetting("ConnectionStrings:Workflows", Database.ConnectionString);
         builder.UseSetting("Workflows:DefinitionsPath", definitionsPath ?? RepoPaths.Workflows);
         builder.ConfigureLogging(logging => logging.AddProvider(Log));

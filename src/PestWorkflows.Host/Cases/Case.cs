@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+
+namespace PestWorkflows.Host.Cases;
+
+[JsonConverter(typeof(JsonStringEnumConverter<PupilRole>))]
+public enum PupilRole { Bullied, Bully, Follower, Helper, Unknown }
+
+[JsonConverter(typeof(JsonStringEnumConverter<CaseStatus>))]
+public enum CaseStatus { Open, Closed }
+
+/// <summary>The school's record of one bullying matter, driven by one workflow instance.</summary>
+public sealed class Case
+{
+    public string Id { get; set; } = "";
+    public string SchoolId { get; set; } = "";
+    public string ReporterId { get; set; } = "";
+    public string WorkflowInstanceId { get; set; } = "";
+    public string DefinitionId { get; set; } = "";
+
+    // The signal
+    public string Description { get; set; } = "";
+    public DateTimeOffset ObservedAt { get; set; }
+    public string Location { get; set; } = "";
+    /// <summary>The child's boundary was clearly crossed and telling each other to stop did not work.</summary>
+    public bool BoundaryCrossed { get; set; }
+    public DateTimeOffset ReportedAt { get; set; }
+
+    public CaseStatus Status { get; set; }
+    public int CurrentStep { get; set; }
+    public string CurrentStepTitle { get; set; } = "";
+    public bool IsOverdue { get; set; }
+    public string? Outcome { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public List<CasePupil> Pupils { get; set; } = new();
+    public List<TimelineEntry> Timeline { get; set; } = new();
+}
+
+public sealed class CasePupil
+{
+    public int Id { get; set; }
+    public string CaseId { get; set; } = "";
+    public string PupilId { get; set; } = "";
+    public PupilRole Role { get; set; }
+}
+
+/// <summary>One line of a case's timeline, in Dutch.</summary>
+public sealed class TimelineEntry
+{
+    public int Id { get; set; }
+    public string CaseId { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+    public string Kind { get; set; } = "";
+    public string Text { get; set; } = "";
+    public string? ActorUserId { get; set; }
+}
+
+public static class PupilRoles
+{
+    public static string Dutch(PupilRole role) => role switch
+    {
+        PupilRole.Bullied => "gepeste",
+        PupilRole.Bully => "pester",
+        PupilRole.Follower => "meeloper",
+        PupilRole.Helper => "helper",
+        _ => "onbekend",
+    };
+}

@@ -1,0 +1,48 @@
+namespace PestWorkflows.Host.Cases;
+
+public sealed record ReportSignalRequest(
+    string? Description,
+    DateTimeOffset? ObservedAt,
+    string? Location,
+    bool? BoundaryCrossed,
+    List<ReportedPupil>? Pupils);
+
+public sealed record ReportedPupil(string? PupilId, PupilRole? Role);
+
+public sealed record PersonDto(string Id, string Name);
+
+public sealed record CasePupilDto(string PupilId, string Name, string Group, PupilRole Role, string RoleLabel);
+
+public sealed record TimelineDto(DateTimeOffset At, string Kind, string Text, PersonDto? Actor);
+
+public sealed record CaseSummaryDto(
+    string Id,
+    string Status,
+    int CurrentStep,
+    string CurrentStepTitle,
+    bool IsOverdue,
+    string? Outcome,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset ObservedAt,
+    PersonDto Reporter,
+    IReadOnlyList<CasePupilDto> Pupils);
+
+public sealed record CaseDto(
+    string Id,
+    string Status,
+    int CurrentStep,
+    string CurrentStepTitle,
+    bool IsOverdue,
+    string? Outcome,
+    string Description,
+    DateTimeOffset ObservedAt,
+    string Location,
+    bool BoundaryCrossed,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset? ClosedAt,
+    PersonDto Reporter,
+    string WorkflowInstanceId,
+    IReadOnlyList<CasePupilDto> Pupils,
+    IReadOnlyList<Inbox.TaskDto> OpenTasks,
+    IReadOnlyList<Inbox.TaskDto> DoneTasks,
+    IReadOnlyList<TimelineDto> Timeline);

@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Activities.Protocol;
+using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Inbox;
+
+namespace PestWorkflows.Host.Cases;
+
+/// <summary>Reporting signals and reading cases, within the caller's school and rights.</summary>
+public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimeProvider clock, ILogger<CaseService> logger)
+{
+    /// <summary>Cases the staff member may see: all of their school for coordinators, leaders and
+    /// admins; for others the cases they reported or have (had) a task in.</summary>
+    public IQueryable<Case> Visible(Staff staff) =>
+        staff.SeesAllCasesOfSchool
+            ? db.Cases.Where(c => c.SchoolId == staff.SchoolId)
+            : db.Cases.Where(c => c.SchoolId == staff.SchoolId &&
+                (c.ReporterId == staff.Id || db.Tasks.Any(t => t.CaseId == c.Id && (t.AssigneeUserId == staff.Id || t.CompletedByUserId == staff.Id))));
+
+    public async Task<Dictionary<string, string[]>> ValidateAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Description)) errors["description"] = ["Beschrijf wat er is gezien."];
+        else if (request.Description.Length > 4000) errors["description"] = ["De beschrijving is te lang (maximaal 4000 tekens)."];
+        if (request.ObservedAt is null) errors["observedAt"] = ["Geef aan wanneer het gebeurde."];
+        else if (request.ObservedAt > clock.GetUtcNow().AddMinutes(5)) errors["observedAt"] = ["Dit tijdstip ligt in de toekomst."];
+        if (string.IsNullOrWhiteSpace(request.Location)) errors["location"] = ["Geef aan waar het gebeurde."];
+        if (request.BoundaryCrossed is null) errors["boundaryCrossed"] = ["Geef aan of de grens van het kind duidelijk is overschreden."];
+        if (request.Pupils is not { Count: > 0 })
+        {
+            errors["pupils"] = ["Kies ten minste één leerling."];
+            return errors;
+        }
+
+        var ids = request.Pupils.Select(p => p.PupilId).OfType<string>().ToList();
+        var known = await db.Pupils.Where(p => ids.Contains(p.Id) && p.SchoolId == staff.SchoolId).Select(p => p.Id).ToListAsync(ct);
+        for (var i = 0; i < request.Pupils.Count; i++)
+        {
+            var pupil = request.Pupils[i];
+            if (string.IsNullOrWhiteSpace(pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Kies een leerling."];
+            else if (!known.Contains(pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Deze leerling is niet bekend op deze school."];
+            else if (request.Pupils.Take(i).Any(p => p.PupilId == pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Deze leerling staat er al in."];
+            if (pupil.Role is null) errors[$"pupils[{i}].role"] = ["Kies een rol: Bullied, Bully, Follower, Helper of Unknown."];
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Records the signal as a case, then starts the school's protocol for it. The case is committed
+    /// first, so a failure while starting the flow loses nothing (the case shows it has no step yet).
+    /// </summary>
+    public async Task<Case> ReportAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
+    {
+        var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == staff.SchoolId, ct);
+        var now = clock.GetUtcNow();
+        var @case = new Case
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            SchoolId = staff.SchoolId,
+            ReporterId = staff.Id,
+            WorkflowInstanceId = Guid.NewGuid().ToString("N")[..16],
+            DefinitionId = school.ProtocolDefinitionId,
+            Description = request.Description!.Trim(),
+            ObservedAt = request.ObservedAt!.Value,
+            Location = request.Location!.Trim(),
+            BoundaryCrossed = request.BoundaryCrossed!.Value,
+            ReportedAt = now,
+            Status = CaseStatus.Open,
+            CurrentStepTitle = "Signaal ontvangen",
+            Pupils = request.Pupils!.Select(p => new CasePupil { PupilId = p.PupilId!, Role = p.Role!.Value }).ToList(),
+            Timeline = [new TimelineEntry { At = now, Kind = "Reported", Text = $"Signaal gemeld door {staff.DisplayName}.", ActorUserId = staff.Id }],
+        };
+        db.Cases.Add(@case);
+        await db.SaveChangesAsync(ct);
+
+        var bullies = @case.Pupils.Where(p => p.Role == PupilRole.Bully).Select(p => p.PupilId).ToList();
+        var started = await runtime.StartAsync(@case.DefinitionId, new StartWorkflowOptions
+        {
+            InstanceId = @case.WorkflowInstanceId,
+            CorrelationId = @case.Id,
+            Name = "Zaak " + @case.Id[..8],
+            Actor = staff.Id,
+            Input = new Dictionary<string, JsonNode?>
+            {
+                [CaseInput.CaseId] = @case.Id,
+                [CaseInput.SchoolId] = @case.SchoolId,
+                [CaseInput.ReporterId] = staff.Id,
+                [CaseInput.SignalAt] = now.ToString("O"),
+                [CaseInput.BullyPupilIds] = new JsonArray(bullies.Select(b => (JsonNode?)b).ToArray()),
+            },
+        }, ct);
+        if (started.Outcome != RunOutcome.Applied)
+            logger.LogError("Case {CaseId}: the protocol did not start: {Message}", @case.Id, started.Message);
+
+        // A new signal about a bully whose earlier case is being monitored: that case goes on to step 6.
+        foreach (var bully in bullies)
+        {
+            var resumed = await runtime.PublishEventAsync(MonitorBehaviour.NewSignalEvent(bully), actor: staff.Id, ct: ct);
+            if (resumed.Any(r => r.Outcome == RunOutcome.Applied))
+                await AddTimelineAsync(@case.Id, "LinkedCase", "Er liep al een zaak over deze pester in de volgperiode; die zaak gaat door naar stap 6.", staff.Id, ct);
+        }
+        return @case;
+    }
+
+    private async Task AddTimelineAsync(string caseId, string kind, string text, string? actor, CancellationToken ct)
+    {
+        db.Timeline.Add(new TimelineEntry { CaseId = caseId, At = clock.GetUtcNow(), Kind = kind, Text = text, ActorUserId = actor });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<CaseDto?> GetAsync(Staff staff, string id, CancellationToken ct)
+    {
+        var @case = await Visible(staff).AsNoTracking().Include(c => c.Pupils).Include(c => c.Timeline).FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (@case is null) return null;
+        var tasks = await db.Tasks.AsNoTracking().Include(t => t.History).Where(t => t.CaseId == id).OrderBy(t => t.CreatedAt).ToListAsync(ct);
+        var names = await NamesAsync(staff.SchoolId, ct);
+        var pupils = await PupilsAsync(@case, ct);
+        var mapper = new TaskMapper(names, await StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
+        return new CaseDto(
+            @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome,
+            @case.Description, @case.ObservedAt, @case.Location, @case.BoundaryCrossed, @case.ReportedAt, @case.ClosedAt,
+            Person(names, @case.ReporterId)!, @case.WorkflowInstanceId, pupils,
+            tasks.Where(t => t.Status == CaseTaskStatus.Open).Select(t => mapper.Map(t, EsisSummary(@case, pupils, t))).ToList(),
+            tasks.Where(t => t.Status != CaseTaskStatus.Open).Select(t => mapper.Map(t, null)).ToList(),
+            @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId))).ToList());
+    }
+
+    public async Task<IReadOnlyList<CaseSummaryDto>> ListAsync(Staff staff, CancellationToken ct)
+    {
+        var cases = await Visible(staff).AsNoTracking().Include(c => c.Pupils).OrderByDescending(c => c.ReportedAt).Take(500).ToListAsync(ct);
+        var names = await NamesAsync(staff.SchoolId, ct);
+        var pupilIds = cases.SelectMany(c => c.Pupils).Select(p => p.PupilId).Distinct().ToList();
+        var pupils = await PupilLookupAsync(pupilIds, ct);
+        return cases.Select(c => new CaseSummaryDto(c.Id, c.Status.ToString(), c.CurrentStep, c.CurrentStepTitle, c.IsOverdue, c.Outcome,
+            c.ReportedAt, c.ObservedAt, Person(names, c.ReporterId)!, c.Pupils.Select(p => PupilDto(p, pupils)).ToList())).ToList();
+    }
+
+    private async Task<IReadOnlyList<CasePupilDto>> PupilsAsync(Case @case, CancellationToken ct)
+    {
+        var lookup = await PupilLookupAsync(@case.Pupils.Select(p => p.PupilId).ToList(), ct);
+        return @case.Pupils.Select(p => PupilDto(p, lookup)).ToList();
+    }
+
+    private async Task<Dictionary<string, (string Name, string Group)>> PupilLookupAsync(List<string> ids, CancellationToken ct) =>
+        await (from p in db.Pupils
+               join g in db.Groups on p.GroupId equals g.Id
+               where ids.Contains(p.Id)
+               select new { p.Id, p.FirstName, p.LastName, Group = g.Name }).ToDictionaryAsync(x => x.Id, x => ($"{x.FirstName} {x.LastName}", x.Group), ct);
+
+    private static CasePupilDto PupilDto(CasePupil p, Dictionary<string, (string Name, string Group)> lookup) =>
+        new(p.PupilId, lookup.GetValueOrDefault(p.PupilId).Name ?? "", lookup.GetValueOrDefault(p.PupilId).Group ?? "", p.Role, PupilRoles.Dutch(p.Role));
+
+    /// <summary>The ready-to-paste text for the ESIS registration task.</summary>
+    private static string? EsisSummary(Case @case, IReadOnlyList<CasePupilDto> pupils, CaseTask task)
+    {
+        if (task.ActivityType != "Pestprotocol.RegisterInEsis") return null;
+        var amsterdam = Activities.Scheduling.SchoolCalendar.AmsterdamTime;
+        return string.Join('\n',
+        [
+            $"Pestzaak {@case.Id[..8]} (gemeld {TimeZoneInfo.ConvertTime(@case.ReportedAt, amsterdam):dd-MM-yyyy})",
+            $"Gebeurd: {TimeZoneInfo.ConvertTime(@case.ObservedAt, amsterdam):dd-MM-yyyy HH:mm}, {@case.Location}",
+            $"Wat: {@case.Description}",
+            "Betrokken: " + string.Join("; ", pupils.Select(p => $"{p.Name} ({p.Group}, {p.RoleLabel})")),
+            $"Stand van zaken: {@case.CurrentStepTitle}",
+        ]);
+    }
+
+    public async Task<Dictionary<string, string>> NamesAsync(string schoolId, CancellationToken ct) =>
+        await db.Users.Where(u => u.SchoolId == schoolId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+
+    public async Task<IReadOnlyList<TaskOptionDto>> StaffOptionsAsync(string schoolId, CancellationToken ct) =>
+        await db.Users.Where(u => u.SchoolId == schoolId).OrderBy(u => u.DisplayName).Select(u => new TaskOptionDto(u.Id, u.DisplayName)).ToListAsync(ct);
+
+    public static PersonDto? Person(Dictionary<string, string> names, string? id) =>
+        id is null ? null : new PersonDto(id, names.GetValueOrDefault(id) ?? "onbekend");
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PestWorkflows.Host.Api;
+using PestWorkflows.Host.Identity;
+
+namespace PestWorkflows.Host.Cases;
+
+/// <summary>Reporting signals and reading cases: <c>/api/cases</c>.</summary>
+public static class CasesApi
+{
+    public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/cases").WithTags("Zaken").RequireAuthorization(Policies.Staff);
+        api.MapPost("/", ReportSignal).WithName("ReportSignal").WithSummary("Meld een signaal van pesten; start een zaak.");
+        api.MapGet("/", ListCases).WithName("ListCases").WithSummary("De zaken die je mag zien.");
+        api.MapGet("/{id}", GetCase).WithName("GetCase").WithSummary("Eén zaak met leerlingen, taken en tijdlijn.");
+        return app;
+    }
+
+    private static async Task<Results<Created<CaseDto>, ValidationProblem, UnauthorizedHttpResult>> ReportSignal(
+        HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
+        var (request, bodyErrors) = await JsonBody.ReadAsync<ReportSignalRequest>(http.Request, ct);
+        if (bodyErrors is not null) return TypedResults.ValidationProblem(bodyErrors, title: "Het signaal kon niet worden gelezen.");
+        var errors = await cases.ValidateAsync(staff, request!, ct);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Het signaal is niet volledig.");
+
+        var created = await cases.ReportAsync(staff, request!, ct);
+        var dto = (await cases.GetAsync(staff, created.Id, ct))!;
+        return TypedResults.Created($"/api/cases/{created.Id}", dto);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, UnauthorizedHttpResult>> ListCases(
+        HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
+        return TypedResults.Ok(await cases.ListAsync(staff, ct));
+    }
+
+    private static async Task<Results<Ok<CaseDto>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, UnauthorizedHttpResult>> GetCase(
+        string id, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
+        var dto = await cases.GetAsync(staff, id, ct);
+        // Another school's case, or one this person may not see, is simply "not found".
+        return dto is null ? TypedResults.NotFound(Problems.NotFound("Deze zaak bestaat niet of je mag hem niet zien.")) : TypedResults.Ok(dto);
+    }
+}

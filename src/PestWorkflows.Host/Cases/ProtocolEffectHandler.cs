@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Inbox;
+
+namespace PestWorkflows.Host.Cases;
+
+/// <summary>
+/// Turns what the protocol's activities ask for into case and task rows, inside the step's own
+/// transaction: a task exists exactly when its bookmark does.
+/// </summary>
+public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimeProvider clock) : IStepEffectHandler
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
+    {
+        if (effect is not (HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent)) return;
+        await using var db = appDb.Create(step);
+        var @case = await db.Cases.FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
+        if (@case is null) return; // an instance that is not a case (a test workflow, the designer's test run)
+        var now = clock.GetUtcNow();
+
+        switch (effect)
+        {
+            case HumanTaskCreated created:
+                db.Tasks.Add(new CaseTask
+                {
+                    Id = created.TaskId,
+                    CaseId = @case.Id,
+                    SchoolId = @case.SchoolId,
+                    WorkflowInstanceId = created.WorkflowInstanceId,
+                    ActivityId = created.ActivityId,
+                    ActivityType = created.ActivityType,
+                    Step = created.Step,
+                    Title = created.Title,
+                    Description = created.Description,
+                    AssigneeUserId = created.AssigneeUserId,
+                    CandidateRole = created.CandidateRole,
+                    DueAt = created.DueAt,
+                    FollowUpAt = created.FollowUpAt,
+                    Priority = created.Priority,
+                    FieldsJson = JsonSerializer.Serialize(created.Fields, Json),
+                    OutcomesJson = JsonSerializer.Serialize(created.Outcomes, Json),
+                    Status = CaseTaskStatus.Open,
+                    CreatedAt = now,
+                    History = [new CaseTaskHistory { At = now, Action = "Created", Detail = created.AssigneeUserId ?? created.CandidateRole }],
+                });
+                if (created.ActivityType != "Pestprotocol.RegisterInEsis")
+                {
+                    @case.CurrentStep = created.Step;
+                    @case.CurrentStepTitle = created.Title;
+                }
+                break;
+
+            case HumanTaskCompleted completed:
+                var task = await db.Tasks.FirstAsync(t => t.Id == completed.TaskId, ct);
+                task.Status = CaseTaskStatus.Completed;
+                task.Outcome = completed.Outcome;
+                task.CompletedAt = now;
+                task.CompletedByUserId = completed.CompletedBy;
+                task.Revision++;
+                db.TaskHistory.Add(new CaseTaskHistory { TaskId = task.Id, At = now, Action = "Completed", ByUserId = completed.CompletedBy, Detail = completed.Outcome });
+                db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "TaskCompleted", Text = $"{task.Title}: afgerond ({OutcomeLabel(task, completed.Outcome)}).", ActorUserId = completed.CompletedBy });
+                if (task.Step == 1) @case.IsOverdue = false;
+                break;
+
+            case HumanTaskCancelled cancelled:
+                var open = await db.Tasks.FirstOrDefaultAsync(t => t.Id == cancelled.TaskId, ct);
+                if (open is null) break;
+                open.Status = CaseTaskStatus.Cancelled;
+                open.CompletedAt = now;
+                open.Revision++;
+                db.TaskHistory.Add(new CaseTaskHistory { TaskId = open.Id, At = now, Action = "Cancelled", Detail = cancelled.Reason });
+                break;
+
+            case CaseEvent caseEvent:
+                db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = caseEvent.Kind.ToString(), Text = caseEvent.Text, ActorUserId = run.Actor });
+                switch (caseEvent.Kind)
+                {
+                    case CaseEventKind.Overdue:
+                        @case.IsOverdue = true;
+                        break;
+                    case CaseEventKind.Closed:
+                        @case.Status = CaseStatus.Closed;
+                        @case.Outcome = caseEvent.Outcome;
+                        @case.ClosedAt = now;
+                        @case.IsOverdue = false;
+                        @case.CurrentStepTitle = "Afgesloten";
+                        break;
+                    case CaseEventKind.MonitoringStarted:
+                        @case.CurrentStepTitle = "Gedrag volgen";
+                        break;
+                }
+                break;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string OutcomeLabel(CaseTask task, string outcome) =>
+        JsonSerializer.Deserialize<List<TaskOutcome>>(task.OutcomesJson, Json)!.FirstOrDefault(o => o.Name == outcome)?.Label ?? outcome;
+}

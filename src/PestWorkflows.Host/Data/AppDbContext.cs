@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Inbox;
+using PestWorkflows.Host.Schools;
+
+namespace PestWorkflows.Host.Data;
+
+/// <summary>
+/// The school's data: accounts, schools, pupils, cases, tasks. It lives in the same database as
+/// the engine's tables so a workflow step and the case rows it changes commit together.
+/// Each provider has its own subclass and migrations set.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
+{
+    public const string MigrationsHistoryTable = "__AppMigrationsHistory";
+
+    public DbSet<School> Schools => Set<School>();
+    public DbSet<SchoolHolidayPeriod> SchoolHolidays => Set<SchoolHolidayPeriod>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<Pupil> Pupils => Set<Pupil>();
+    public DbSet<Guardian> Guardians => Set<Guardian>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<CasePupil> CasePupils => Set<CasePupil>();
+    public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
+    public DbSet<CaseTask> Tasks => Set<CaseTask>();
+    public DbSet<CaseTaskHistory> TaskHistory => Set<CaseTaskHistory>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        model.Entity<StaffUser>(e => e.HasIndex(u => u.SchoolId));
+        model.Entity<School>(e =>
+        {
+            e.ToTable("schools");
+            e.Property(s => s.Id).HasMaxLength(64);
+            e.HasMany(s => s.Holidays).WithOne().HasForeignKey(h => h.SchoolId);
+        });
+        model.Entity<SchoolHolidayPeriod>().ToTable("school_holidays");
+        model.Entity<Group>(e => { e.ToTable("groups"); e.HasIndex(g => g.SchoolId); });
+        model.Entity<Pupil>(e =>
+        {
+            e.ToTable("pupils");
+            e.HasIndex(p => p.SchoolId);
+            e.Ignore(p => p.FullName);
+            e.HasMany(p => p.Guardians).WithOne().HasForeignKey(g => g.PupilId);
+        });
+        model.Entity<Guardian>().ToTable("guardians");
+        model.Entity<Case>(e =>
+        {
+            e.ToTable("cases");
+            e.HasIndex(c => c.SchoolId);
+            e.HasIndex(c => c.WorkflowInstanceId).IsUnique();
+            e.Property(c => c.Status).HasConversion<string>();
+            e.HasMany(c => c.Pupils).WithOne().HasForeignKey(p => p.CaseId);
+            e.HasMany(c => c.Timeline).WithOne().HasForeignKey(t => t.CaseId);
+        });
+        model.Entity<CasePupil>(e =>
+        {
+            e.ToTable("case_pupils");
+            e.Property(p => p.Role).HasConversion<string>();
+            e.HasIndex(p => p.PupilId);
+        });
+        model.Entity<TimelineEntry>().ToTable("case_timeline");
+        model.Entity<CaseTask>(e =>
+        {
+            e.ToTable("tasks");
+            e.Property(t => t.Status).HasConversion<string>();
+            e.Property(t => t.Revision).IsConcurrencyToken();
+            e.HasIndex(t => new { t.SchoolId, t.Status });
+            e.HasIndex(t => t.CaseId);
+            e.HasMany(t => t.History).WithOne().HasForeignKey(h => h.TaskId);
+        });
+        model.Entity<CaseTaskHistory>().ToTable("task_history");
+    }
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    // SQLite cannot compare or order DateTimeOffset; UTC ticks can.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configuration.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}
+
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);
+
+// For `dotnet ef migrations add` only; these connection strings are never opened.
+internal sealed class SqliteAppDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<SqliteAppDbContext>
+{
+    public SqliteAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design.db", o => o.MigrationsHistoryTable(AppDbContext.MigrationsHistoryTable)).Options);
+}
+
+internal sealed class PostgresAppDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<PostgresAppDbContext>
+{
+    public PostgresAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=localhost;Database=design", o => o.MigrationsHistoryTable(AppDbContext.MigrationsHistoryTable)).Options);
+}

@@ -1,0 +1,36 @@
+namespace PestWorkflows.Host.Inbox;
+
+public sealed record TaskOptionDto(string Value, string Label);
+
+/// <summary>A form field; <c>type</c> is one of text, multiline, choice, multichoice, bool, date,
+/// datetime, number, user, users, file.</summary>
+public sealed record TaskFieldDto(string Name, string Label, string Type, bool Required, IReadOnlyList<TaskOptionDto>? Options);
+
+public sealed record TaskOutcomeDto(string Name, string Label);
+
+public sealed record TaskHistoryDto(DateTimeOffset At, string Action, Cases.PersonDto? By, string? Detail);
+
+/// <summary>Everything a client needs to show and complete a task without knowing the protocol.</summary>
+public sealed record TaskDto(
+    string Id,
+    string CaseId,
+    string Title,
+    string? Description,
+    string ActivityType,
+    int Step,
+    string Status,
+    Cases.PersonDto? Assignee,
+    string? Role,
+    DateTimeOffset? DueAt,
+    DateTimeOffset? FollowUpAt,
+    bool IsOverdue,
+    int Priority,
+    IReadOnlyList<TaskOutcomeDto> Outcomes,
+    IReadOnlyList<TaskFieldDto> Fields,
+    string? Outcome,
+    Cases.PersonDto? CompletedBy,
+    DateTimeOffset? CompletedAt,
+    string? Summary,
+    IReadOnlyList<TaskHistoryDto> History);
+
+public sealed record AssignTaskRequest(string? UserId, string? Role);

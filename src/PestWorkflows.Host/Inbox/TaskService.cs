@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Identity;
+
+namespace PestWorkflows.Host.Inbox;
+
+/// <summary>Why a task operation did not happen.</summary>
+public enum TaskFailure { None, NotFound, Forbidden, NotOpen, Invalid }
+
+public sealed record TaskOperationResult(TaskFailure Failure, string? Message = null, Dictionary<string, string[]>? Errors = null)
+{
+    public static readonly TaskOperationResult Ok = new(TaskFailure.None);
+}
+
+/// <summary>Reading, claiming, assigning and completing tasks, with the school's access rules.</summary>
+public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbContextFactory<WorkflowDbContext> engineDb, TimeProvider clock)
+{
+    /// <summary>A staff member may act on a task of their school that is assigned to them, or that
+    /// is unassigned and meant for one of their roles. The coordinator may act on every task.</summary>
+    public static bool MayAct(Staff staff, CaseTask task) =>
+        task.SchoolId == staff.SchoolId &&
+        (staff.IsCoordinator
+         || task.AssigneeUserId == staff.Id
+         || (task.AssigneeUserId is null && task.CandidateRole is { } role && staff.Roles.Contains(role)));
+
+    public IQueryable<CaseTask> ActionableBy(Staff staff) =>
+        db.Tasks.Where(t => t.SchoolId == staff.SchoolId && t.Status == CaseTaskStatus.Open &&
+            (t.AssigneeUserId == staff.Id || (t.AssigneeUserId == null && t.CandidateRole != null && staff.Roles.Contains(t.CandidateRole))));
+
+    /// <summary>Finds a task of the caller's school; another school's task is "not found", not "forbidden".</summary>
+    public async Task<CaseTask?> FindAsync(Staff staff, string id, CancellationToken ct) =>
+        await db.Tasks.Include(t => t.History).FirstOrDefaultAsync(t => t.Id == id && t.SchoolId == staff.SchoolId, ct);
+
+    public async Task<TaskOperationResult> CompleteAsync(Staff staff, string taskId, JsonObject? result, CancellationToken ct)
+    {
+        var task = await FindAsync(staff, taskId, ct);
+        if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
+        if (!MayAct(staff, task) && !await CanSeeCaseAsync(staff, task, ct)) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
+        if (!MayAct(staff, task)) return new(TaskFailure.Forbidden, "Deze taak is niet voor jou.");
+        if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
+
+        var errors = await ValidateAsync(staff, task, result, ct);
+        if (errors.Count > 0) return new(TaskFailure.Invalid, "De taak is niet volledig ingevuld.", errors);
+
+        var values = new JsonObject();
+        foreach (var field in Fields(task))
+            if (result![field.Name] is { } value) values[field.Name] = value.DeepClone();
+        var outcome = (string?)result!["outcome"] ?? Outcomes(task).Single().Name;
+
+        var bookmarkId = await BookmarkIdAsync(task.Id, ct);
+        if (bookmarkId is null) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
+        var resumed = await runtime.ResumeAsync(bookmarkId, new Dictionary<string, JsonNode?>
+        {
+            [HumanTaskActivity.ResultInputKey] = new JsonObject { ["outcome"] = outcome, ["values"] = values, ["completedBy"] = staff.Id },
+        }, staff.Id, ct);
+        return resumed.Outcome switch
+        {
+            RunOutcome.Applied => await StoreValuesAsync(task.Id, values, ct),
+            RunOutcome.Conflict => new(TaskFailure.NotOpen, "Iemand anders heeft deze taak net afgerond."),
+            _ => new(TaskFailure.NotOpen, "Deze taak is niet meer open."),
+        };
+    }
+
+    private async Task<TaskOperationResult> StoreValuesAsync(string taskId, JsonObject values, CancellationToken ct)
+    {
+        // The step already marked the task completed; the form values are kept for the dossier.
+        await db.Tasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ValuesJson, values.ToJsonString()), ct);
+        return TaskOperationResult.Ok;
+    }
+
+    private async Task<string?> BookmarkIdAsync(string taskId, CancellationToken ct)
+    {
+        var hash = StimulusHasher.Hash(HumanTaskActivity.TaskBookmarkName, new JsonObject { ["taskId"] = taskId }, null);
+        await using var engine = await engineDb.CreateDbContextAsync(ct);
+        return await engine.Bookmarks.AsNoTracking().Where(b => b.Hash == hash && b.ClosedAt == null).Select(b => b.Id).FirstOrDefaultAsync(ct);
+    }
+
+    private async Task<bool> CanSeeCaseAsync(Staff staff, CaseTask task, CancellationToken ct) =>
+        staff.SeesAllCasesOfSchool || await db.Cases.AnyAsync(c => c.Id == task.CaseId && c.ReporterId == staff.Id, ct)
+        || await db.Tasks.AnyAsync(t => t.CaseId == task.CaseId && (t.AssigneeUserId == staff.Id || t.CompletedByUserId == staff.Id), ct);
+
+    /// <summary>Checks the outcome and every field against the task's own form; errors are keyed by field name.</summary>
+    private async Task<Dictionary<string, string[]>> ValidateAsync(Staff staff, CaseTask task, JsonObject? result, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (result is null)
+        {
+            errors["result"] = ["Geef een resultaat met een uitkomst en de velden van de taak."];
+            return errors;
+        }
+        var outcomes = Outcomes(task);
+        var outcome = (string?)(result["outcome"] as JsonValue);
+        if (outcome is null && outcomes.Count > 1)
+            errors["outcome"] = [$"Kies een uitkomst: {string.Join(", ", outcomes.Select(o => o.Name))}."];
+        else if (outcome is not null && outcomes.All(o => o.Name != outcome))
+            errors["outcome"] = [$"'{outcome}' is geen uitkomst van deze taak; kies uit {string.Join(", ", outcomes.Select(o => o.Name))}."];
+
+        var staffIds = await db.Users.Where(u => u.SchoolId == staff.SchoolId).Select(u => u.Id).ToListAsync(ct);
+        foreach (var field in Fields(task))
+        {
+            var value = result[field.Name];
+            if (value is null || (value is JsonValue s && s.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(s.GetValue<string>())))
+            {
+                if (field.Required) errors[field.Name] = [$"'{field.Label}' is verplicht."];
+                continue;
+            }
+            var problem = Check(field, value, staffIds);
+            if (problem is not null) errors[field.Name] = [problem];
+        }
+        return errors;
+    }
+
+    private static string? Check(TaskField field, JsonNode value, IReadOnlyCollection<string> staffIds)
+    {
+        string? Text() => value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        switch (field.Type)
+        {
+            case TaskFieldType.Bool:
+                return value is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? null : $"'{field.Label}' moet ja of nee zijn.";
+            case TaskFieldType.Number:
+                return value is JsonValue n && n.GetValueKind() == JsonValueKind.Number ? null : $"'{field.Label}' moet een getal zijn.";
+            case TaskFieldType.Date:
+                return DateOnly.TryParseExact(Text(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"'{field.Label}' moet een datum zijn (jjjj-mm-dd).";
+            case TaskFieldType.DateTime:
+                return DateTimeOffset.TryParse(Text(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"'{field.Label}' moet een datum en tijd zijn.";
+            case TaskFieldType.Choice:
+                return field.Options!.Any(o => o.Value == Text()) ? null : $"Kies voor '{field.Label}' een van: {string.Join(", ", field.Options!.Select(o => o.Value))}.";
+            case TaskFieldType.MultiChoice:
+                return value is JsonArray items && items.All(i => field.Options!.Any(o => o.Value == (string?)(i as JsonValue)))
+                    ? null : $"Kies voor '{field.Label}' uit: {string.Join(", ", field.Options!.Select(o => o.Value))}.";
+            case TaskFieldType.User:
+                return Text() is { } id && staffIds.Contains(id) ? null : $"'{field.Label}' moet een medewerker van deze school zijn.";
+            case TaskFieldType.Users:
+                return value is JsonArray users && users.All(u => (string?)(u as JsonValue) is { } uid && staffIds.Contains(uid))
+                    ? null : $"'{field.Label}' moet een lijst medewerkers van deze school zijn.";
+            default:
+                return Text() is null ? $"'{field.Label}' moet tekst zijn." : null;
+        }
+    }
+
+    public async Task<TaskOperationResult> ClaimAsync(Staff staff, string taskId, CancellationToken ct)
+    {
+        var task = await FindAsync(staff, taskId, ct);
+        if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
+        if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
+        if (task.AssigneeUserId == staff.Id) return TaskOperationResult.Ok;
+        if (task.AssigneeUserId is not null) return new(TaskFailure.NotOpen, "Deze taak is al opgepakt door een collega.");
+        if (!MayAct(staff, task)) return new(TaskFailure.Forbidden, "Deze taak is niet voor jouw rol.");
+        return await ChangeAsync(task, staff.Id, task.CandidateRole, "Claimed", staff, null, ct);
+    }
+
+    public async Task<TaskOperationResult> ReleaseAsync(Staff staff, string taskId, CancellationToken ct)
+    {
+        var task = await FindAsync(staff, taskId, ct);
+        if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
+        if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
+        if (task.AssigneeUserId != staff.Id && !staff.MayAssignTasks) return new(TaskFailure.Forbidden, "Je kunt alleen je eigen taken teruggeven.");
+        if (task.CandidateRole is null) return new(TaskFailure.Invalid, "Deze taak is persoonlijk toegewezen; wijs hem toe aan een ander.",
+            new() { ["role"] = ["Deze taak heeft geen rol om naar terug te gaan."] });
+        return await ChangeAsync(task, null, task.CandidateRole, "Released", staff, null, ct);
+    }
+
+    public async Task<TaskOperationResult> AssignAsync(Staff staff, string taskId, AssignTaskRequest request, CancellationToken ct)
+    {
+        var task = await FindAsync(staff, taskId, ct);
+        if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
+        if (!staff.MayAssignTasks) return new(TaskFailure.Forbidden, "Alleen de anti-pestcoördinator en de directie kunnen taken toewijzen.");
+        if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
+        if (string.IsNullOrWhiteSpace(request.UserId) == string.IsNullOrWhiteSpace(request.Role))
+            return new(TaskFailure.Invalid, "Kies een medewerker of een rol.", new() { ["userId"] = ["Geef precies één van userId en role."] });
+        if (request.UserId is { Length: > 0 } userId)
+        {
+            if (!await db.Users.AnyAsync(u => u.Id == userId && u.SchoolId == staff.SchoolId, ct))
+                return new(TaskFailure.Invalid, "Onbekende medewerker.", new() { ["userId"] = ["Deze medewerker bestaat niet op deze school."] });
+            return await ChangeAsync(task, userId, task.CandidateRole, "Assigned", staff, userId, ct);
+        }
+        if (!new[] { StaffRoles.Coordinator, StaffRoles.Teacher, StaffRoles.Leader }.Contains(request.Role))
+            return new(TaskFailure.Invalid, "Onbekende rol.", new() { ["role"] = ["Kies Coordinator, Teacher of Leader."] });
+        return await ChangeAsync(task, null, request.Role, "Assigned", staff, request.Role, ct);
+    }
+
+    private async Task<TaskOperationResult> ChangeAsync(CaseTask task, string? assignee, string? role, string action, Staff by, string? detail, CancellationToken ct)
+    {
+        task.AssigneeUserId = assignee;
+        task.CandidateRole = role;
+        task.Revision++;
+        db.TaskHistory.Add(new CaseTaskHistory { TaskId = task.Id, At = clock.GetUtcNow(), Action = action, ByUserId = by.Id, Detail = detail });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return TaskOperationResult.Ok;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new(TaskFailure.NotOpen, "De taak is intussen door iemand anders gewijzigd; probeer het opnieuw.");
+        }
+    }
+
+    public static IReadOnlyList<TaskField> Fields(CaseTask task) => JsonSerializer.Deserialize<List<TaskField>>(task.FieldsJson, ProtocolEffectHandler.Json)!;
+    public static IReadOnlyList<TaskOutcome> Outcomes(CaseTask task) => JsonSerializer.Deserialize<List<TaskOutcome>>(task.OutcomesJson, ProtocolEffectHandler.Json)!;
+}
