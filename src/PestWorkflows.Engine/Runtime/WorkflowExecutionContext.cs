@@ -30,8 +30,10 @@ public sealed class WorkflowExecutionContext
         Input = merged;
         StartedAt = clock.GetUtcNow();
         _existingBookmarkIds = state.Bookmarks.Select(b => b.Id).ToHashSet();
+        _existingContextIds = new HashSet<string>(state.Contexts.Count, StringComparer.Ordinal);
         foreach (var contextState in state.Contexts)
         {
+            _existingContextIds.Add(contextState.Id);
             var activity = workflow.FindByNodeId(contextState.NodeId)
                 ?? throw new InvalidOperationException($"Activity '{contextState.NodeId}' of instance {state.InstanceId} is not in version {workflow.Version} of the definition.");
             var parent = contextState.ParentId is null ? null : _contexts[contextState.ParentId];
@@ -49,8 +51,17 @@ public sealed class WorkflowExecutionContext
     public DateTimeOffset StartedAt { get; }
     private readonly HashSet<string> _existingBookmarkIds;
 
+    private readonly HashSet<string> _existingContextIds;
+
     /// <summary>Whether a bookmark was created during this run (and so has no row yet).</summary>
     public bool IsNewBookmark(Bookmark bookmark) => !_existingBookmarkIds.Contains(bookmark.Id);
+
+    /// <summary>
+    /// Whether an activity execution was scheduled during this run, and so has no execution record yet.
+    /// One that existed before the run usually has its record (not when it was scheduled but never ran
+    /// before a fault stopped the run that scheduled it).
+    /// </summary>
+    internal bool IsNewExecution(string activityInstanceId) => !_existingContextIds.Contains(activityInstanceId);
 
     /// <summary>Journal lines written during this run, to be committed with the step.</summary>
     public List<JournalEntry> NewJournalEntries { get; } = new();

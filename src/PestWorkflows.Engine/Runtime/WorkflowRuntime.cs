@@ -36,7 +36,9 @@ public sealed record WorkflowRunResult(
 
 /// <summary>
 /// Applies something an activity asked for inside the step's transaction (a task row, an outbox
-/// row). Register implementations in DI; every handler sees every effect and picks its own.
+/// row). Handlers run after the step's own rows (instance, bookmarks, journal, execution records)
+/// are written, on the same connection and transaction; entities they add to <c>db</c> are saved
+/// with the step. Register implementations in DI; every handler sees every effect and picks its own.
 /// </summary>
 public interface IStepEffectHandler
 {
@@ -72,41 +74,44 @@ public sealed class WorkflowRuntime(
         var workflow = await definitions.LoadWorkflowAsync(definitionVersionId, ct);
         if (workflow is null) return WorkflowRunResult.NotFound($"Definition version '{definitionVersionId}' does not exist.");
         var run = await runner.StartAsync(workflow, options, ct);
-        return await CommitAsync(run, expectedRevision: null, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await CommitAsync(db, run, previous: null, knownOutputs: null, ct);
     }
 
     /// <summary>Resumes one bookmark with the given input.</summary>
     public async Task<WorkflowRunResult> ResumeAsync(string bookmarkId, IDictionary<string, JsonNode?>? input = null, string? actor = null, CancellationToken ct = default)
     {
-        BookmarkRecord? bookmark;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            bookmark = await db.Bookmarks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookmarkId, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One query reads the bookmark, its instance and the record of the activity that owns it.
+        var bookmark = await StepStore.For(db).FindBookmarkAsync(db, bookmarkId, ct);
         if (bookmark is null) return WorkflowRunResult.NotFound($"Bookmark '{bookmarkId}' does not exist.");
-        if (bookmark.ClosedAt is not null)
-            return WorkflowRunResult.Conflict(bookmark.WorkflowInstanceId, $"Bookmark '{bookmarkId}' was resumed already.");
-
-        var (instance, state, workflow) = await LoadAsync(bookmark.WorkflowInstanceId, ct);
-        if (instance is null || state is null || workflow is null)
-            return WorkflowRunResult.NotFound($"Instance '{bookmark.WorkflowInstanceId}' does not exist.");
-        if (state.Bookmarks.All(b => b.Id != bookmarkId))
-            return WorkflowRunResult.Conflict(instance.Id, $"Bookmark '{bookmarkId}' was resumed already.");
-
-        var run = await runner.ResumeAsync(workflow, state, bookmarkId, input, actor, ct);
-        return await CommitAsync(run, instance.Revision, ct);
+        return await ResumeAsync(db, bookmark, input, actor, ct);
     }
 
     /// <summary>Completes an <c>Elsa.RunTask</c> task: resumes its bookmark with <c>RunTaskInput = result</c>.</summary>
     public async Task<WorkflowRunResult> CompleteTaskAsync(string taskId, JsonNode? result, string? actor = null, CancellationToken ct = default)
     {
         var hash = StimulusHasher.Hash("Elsa.RunTask", RunTask.TaskStimulus(taskId), null);
-        string? bookmarkId;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            bookmarkId = await db.Bookmarks.AsNoTracking()
-                .Where(b => b.Hash == hash)
-                .OrderBy(b => b.ClosedAt != null) // an open one first
-                .Select(b => b.Id).FirstOrDefaultAsync(ct);
-        if (bookmarkId is null) return WorkflowRunResult.NotFound($"Task '{taskId}' does not exist.");
-        return await ResumeAsync(bookmarkId, new Dictionary<string, JsonNode?> { [RunTask.ResultInputKey] = result?.DeepClone() }, actor, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // As above, by the task's hash; an open bookmark is preferred over a closed one.
+        var bookmark = await StepStore.For(db).FindBookmarkByHashAsync(db, hash, ct);
+        if (bookmark is null) return WorkflowRunResult.NotFound($"Task '{taskId}' does not exist.");
+        return await ResumeAsync(db, bookmark, new Dictionary<string, JsonNode?> { [RunTask.ResultInputKey] = result?.DeepClone() }, actor, ct);
+    }
+
+    private async Task<WorkflowRunResult> ResumeAsync(WorkflowDbContext db, BookmarkRow bookmark, IDictionary<string, JsonNode?>? input, string? actor, CancellationToken ct)
+    {
+        if (bookmark.Closed)
+            return WorkflowRunResult.Conflict(bookmark.WorkflowInstanceId, $"Bookmark '{bookmark.Id}' was resumed already.");
+        if (bookmark.Instance is not { } instance)
+            return WorkflowRunResult.NotFound($"Instance '{bookmark.WorkflowInstanceId}' does not exist.");
+        var (state, workflow) = await MaterializeAsync(instance, ct);
+        if (!state.Bookmarks.Exists(b => b.Id == bookmark.Id))
+            return WorkflowRunResult.Conflict(instance.Id, $"Bookmark '{bookmark.Id}' was resumed already.");
+
+        var run = await runner.ResumeAsync(workflow, state, bookmark.Id, input, actor, ct);
+        var knownOutputs = bookmark.ExecutionId is null ? null : new Dictionary<string, string?>(StringComparer.Ordinal) { [bookmark.ExecutionId] = bookmark.ExecutionOutputs };
+        return await CommitAsync(db, run, instance, knownOutputs, ct);
     }
 
     /// <summary>
@@ -138,103 +143,122 @@ public sealed class WorkflowRuntime(
     /// <summary>Retries the open incidents of a faulted instance.</summary>
     public async Task<WorkflowRunResult> RetryAsync(string instanceId, string? actor = null, CancellationToken ct = default)
     {
-        var (instance, state, workflow) = await LoadAsync(instanceId, ct);
-        if (instance is null || state is null || workflow is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
+        if (instance is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
+        var (state, workflow) = await MaterializeAsync(instance, ct);
         var run = await runner.RetryAsync(workflow, state, actor, ct);
-        return await CommitAsync(run, instance.Revision, ct);
+        return await CommitAsync(db, run, instance, knownOutputs: null, ct);
     }
 
     /// <summary>Cancels an instance.</summary>
     public async Task<WorkflowRunResult> CancelAsync(string instanceId, string? actor = null, CancellationToken ct = default)
     {
-        var (instance, state, workflow) = await LoadAsync(instanceId, ct);
-        if (instance is null || state is null || workflow is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
+        if (instance is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
+        var (state, workflow) = await MaterializeAsync(instance, ct);
         var run = runner.Cancel(workflow, state, actor);
-        return await CommitAsync(run, instance.Revision, ct);
+        return await CommitAsync(db, run, instance, knownOutputs: null, ct);
     }
 
     public async Task<WorkflowState?> GetStateAsync(string instanceId, CancellationToken ct = default)
     {
-        var (_, state, _) = await LoadAsync(instanceId, ct);
-        return state;
+        InstanceRow? instance;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
+        return instance is null ? null : JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
     }
 
-    private async Task<(WorkflowInstanceRecord?, WorkflowState?, Workflow?)> LoadAsync(string instanceId, CancellationToken ct)
+    private async Task<(WorkflowState, Workflow)> MaterializeAsync(InstanceRow instance, CancellationToken ct)
     {
-        WorkflowInstanceRecord? instance;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
-        if (instance is null) return (null, null, null);
         var state = JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
         var workflow = await definitions.LoadWorkflowAsync(instance.DefinitionVersionId, ct)
             ?? throw new InvalidOperationException($"Instance {instance.Id} runs on definition version {instance.DefinitionVersionId}, which no longer exists.");
-        return (instance, state, workflow);
+        return (state, workflow);
     }
 
-    /// <summary>Commits one step in one transaction. A revision mismatch rolls back and reports a conflict.</summary>
-    private async Task<WorkflowRunResult> CommitAsync(WorkflowExecutionContext run, int? expectedRevision, CancellationToken ct)
+    /// <summary>
+    /// Commits one step in one transaction: the instance (inserted, or updated if its revision is still
+    /// the one the step started from; else nothing is applied and the result is a conflict), the
+    /// bookmarks it closed and opened, its journal lines and execution records, and the step effects.
+    /// </summary>
+    /// <param name="previous">The instance row the step started from; null for a new instance.</param>
+    /// <param name="knownOutputs">Stored outputs of execution records read before the step (by record id).</param>
+    private async Task<WorkflowRunResult> CommitAsync(WorkflowDbContext db, WorkflowExecutionContext run, InstanceRow? previous,
+        Dictionary<string, string?>? knownOutputs, CancellationToken ct)
     {
         var state = run.State;
         var now = clock.GetUtcNow();
-        var stateJson = JsonSerializer.Serialize(state, StateJson);
-
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
-        if (expectedRevision is null)
+        var instance = new WorkflowInstanceRecord
         {
-            db.Instances.Add(new WorkflowInstanceRecord
-            {
-                Id = state.InstanceId,
-                DefinitionId = state.DefinitionId,
-                DefinitionVersionId = state.DefinitionVersionId,
-                Version = state.DefinitionVersion,
-                Status = state.Status.ToString(),
-                SubStatus = state.SubStatus.ToString(),
-                CorrelationId = state.CorrelationId,
-                Name = state.Name,
-                IncidentCount = state.Incidents.Count(i => i.ResolvedAt is null),
-                CreatedAt = state.CreatedAt,
-                UpdatedAt = now,
-                FinishedAt = state.FinishedAt,
-                State = stateJson,
-                Revision = 1,
-            });
-        }
-        else
+            Id = state.InstanceId,
+            DefinitionId = state.DefinitionId,
+            DefinitionVersionId = state.DefinitionVersionId,
+            Version = state.DefinitionVersion,
+            Status = state.Status.ToString(),
+            SubStatus = state.SubStatus.ToString(),
+            CorrelationId = state.CorrelationId,
+            Name = state.Name,
+            IncidentCount = state.Incidents.Count(i => i.ResolvedAt is null),
+            CreatedAt = state.CreatedAt,
+            UpdatedAt = now,
+            FinishedAt = state.FinishedAt,
+            State = JsonSerializer.Serialize(state, StateJson),
+            Revision = 1,
+        };
+        var newBookmarks = NewBookmarkRecords(run);
+        var journal = JournalRecords(run);
+        var store = StepStore.For(db);
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            var revision = expectedRevision.Value;
-            var updated = await db.Instances
-                .Where(i => i.Id == state.InstanceId && i.Revision == revision)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.State, stateJson)
-                    .SetProperty(i => i.Status, state.Status.ToString())
-                    .SetProperty(i => i.SubStatus, state.SubStatus.ToString())
-                    .SetProperty(i => i.CorrelationId, state.CorrelationId)
-                    .SetProperty(i => i.Name, state.Name)
-                    .SetProperty(i => i.IncidentCount, state.Incidents.Count(x => x.ResolvedAt == null))
-                    .SetProperty(i => i.UpdatedAt, now)
-                    .SetProperty(i => i.FinishedAt, state.FinishedAt)
-                    .SetProperty(i => i.Revision, revision + 1), ct);
-            if (updated == 0)
+            var written = previous is null
+                ? await store.InsertInstanceAsync(db, instance, ct)
+                : await store.UpdateInstanceAsync(db, instance, previous, previous.Revision, ct);
+            if (written != InstanceWrite.Applied)
             {
                 await transaction.RollbackAsync(ct);
-                return WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' was changed by another step; nothing was applied.");
+                return written == InstanceWrite.Duplicate
+                    ? WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' exists already.")
+                    : WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' was changed by another step; nothing was applied.");
             }
+
+            // From here on the instance is ours until commit, so what was read before the step is current.
+            var executions = await ExecutionRecordsAsync(db, store, run, knownOutputs, ct);
+            await store.WriteRowsAsync(db, run.RemovedBookmarkIds, now, newBookmarks, journal, executions, ct);
+
+            if (run.StepEffects.Count > 0)
+            {
+                var handlers = services.GetServices<IStepEffectHandler>().ToList();
+                foreach (var effect in run.StepEffects)
+                foreach (var handler in handlers)
+                    await handler.ApplyAsync(db, run, effect, ct);
+                if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
         }
 
-        if (run.RemovedBookmarkIds.Count > 0)
-        {
-            var removed = run.RemovedBookmarkIds.ToList();
-            await db.Bookmarks.Where(b => removed.Contains(b.Id) && b.ClosedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(b => b.ClosedAt, now), ct);
-        }
+        if (logger.IsEnabled(LogLevel.Debug))
+            logger.LogDebug("Instance {InstanceId} step committed: {SubStatus}, {Bookmarks} open bookmarks", state.InstanceId, state.SubStatus, state.Bookmarks.Count);
 
+        // Events published by this step are delivered only now that it is committed.
+        foreach (var effect in run.StepEffects)
+            if (effect is PublishedEvent published)
+                await PublishEventAsync(published.EventName, published.CorrelationId, published.WorkflowInstanceId, published.Payload, run.Actor, ct);
+
+        return new WorkflowRunResult(RunOutcome.Applied, state.InstanceId, state.Status, state.SubStatus, state.Bookmarks.ToList(), state.Incidents.ToList());
+    }
+
+    private static List<BookmarkRecord> NewBookmarkRecords(WorkflowExecutionContext run)
+    {
+        var state = run.State;
+        var records = new List<BookmarkRecord>();
         foreach (var bookmark in state.Bookmarks)
         {
             if (run.RemovedBookmarkIds.Contains(bookmark.Id)) continue;
             if (!run.IsNewBookmark(bookmark)) continue;
-            db.Bookmarks.Add(new BookmarkRecord
+            records.Add(new BookmarkRecord
             {
                 Id = bookmark.Id,
                 WorkflowInstanceId = state.InstanceId,
@@ -249,12 +273,17 @@ public sealed class WorkflowRuntime(
                 DueAt = bookmark.DueAt,
             });
         }
+        return records;
+    }
 
+    private static List<JournalRecord> JournalRecords(WorkflowExecutionContext run)
+    {
+        var records = new List<JournalRecord>(run.NewJournalEntries.Count);
         foreach (var entry in run.NewJournalEntries)
         {
-            db.Journal.Add(new JournalRecord
+            records.Add(new JournalRecord
             {
-                WorkflowInstanceId = state.InstanceId,
+                WorkflowInstanceId = run.State.InstanceId,
                 Sequence = entry.Sequence,
                 Timestamp = entry.Timestamp,
                 EventName = entry.EventName,
@@ -268,68 +297,56 @@ public sealed class WorkflowRuntime(
                 Payload = entry.Payload?.ToJsonString(),
             });
         }
-
-        if (run.TouchedExecutions.Count > 0)
-        {
-            var ids = run.TouchedExecutions.Keys.ToList();
-            var existing = await db.ActivityExecutions.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-            foreach (var execution in run.TouchedExecutions.Values)
-            {
-                if (!existing.TryGetValue(execution.Id, out var record))
-                {
-                    record = new ActivityExecutionRecord
-                    {
-                        Id = execution.Id,
-                        WorkflowInstanceId = state.InstanceId,
-                        ActivityId = execution.ActivityId,
-                        NodeId = execution.NodeId,
-                        ActivityType = execution.ActivityType,
-                        ActivityTypeVersion = execution.ActivityTypeVersion,
-                        ActivityName = execution.ActivityName,
-                        StartedAt = execution.StartedAt,
-                    };
-                    db.ActivityExecutions.Add(record);
-                }
-                record.Status = execution.Status.ToString();
-                record.CompletedAt = execution.CompletedAt;
-                record.HasBookmarks = execution.HasBookmarks;
-                if (execution.ActivityState is not null) record.ActivityState = execution.ActivityState.ToJsonString();
-                if (execution.Outputs is not null)
-                {
-                    // A resumed activity adds outputs (a task's result) to those it set before suspending.
-                    var merged = record.Outputs is null ? new JsonObject() : JsonNode.Parse(record.Outputs) as JsonObject ?? new JsonObject();
-                    foreach (var (key, value) in execution.Outputs) merged[key] = value?.DeepClone();
-                    record.Outputs = merged.ToJsonString();
-                }
-                if (execution.Exception is not null) record.Exception = execution.Exception;
-            }
-        }
-
-        var handlers = services.GetServices<IStepEffectHandler>().ToList();
-        foreach (var effect in run.StepEffects)
-        foreach (var handler in handlers)
-            await handler.ApplyAsync(db, run, effect, ct);
-
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (expectedRevision is null && IsDuplicateKey(e))
-        {
-            return WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' exists already.");
-        }
-
-        logger.LogDebug("Instance {InstanceId} step committed: {SubStatus}, {Bookmarks} open bookmarks", state.InstanceId, state.SubStatus, state.Bookmarks.Count);
-
-        // Events published by this step are delivered only now that it is committed.
-        foreach (var published in run.StepEffects.OfType<PublishedEvent>())
-            await PublishEventAsync(published.EventName, published.CorrelationId, published.WorkflowInstanceId, published.Payload, run.Actor, ct);
-
-        return new WorkflowRunResult(RunOutcome.Applied, state.InstanceId, state.Status, state.SubStatus, state.Bookmarks.ToList(), state.Incidents.ToList());
+        return records;
     }
 
-    private static bool IsDuplicateKey(DbUpdateException e) =>
-        e.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true
-        || e.InnerException?.Message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>
+    /// The execution records the step touched, as rows to upsert: a new row has every column; for an
+    /// existing row the store only overwrites status, completion and bookmarks, and the state, outputs
+    /// and exception when set. Outputs add to the stored ones (a resumed task adds its result to the
+    /// task id it set before suspending), so those are read first unless the row is new or known.
+    /// </summary>
+    private static async Task<List<ActivityExecutionRecord>> ExecutionRecordsAsync(WorkflowDbContext db, StepStore store, WorkflowExecutionContext run,
+        Dictionary<string, string?>? knownOutputs, CancellationToken ct)
+    {
+        var records = new List<ActivityExecutionRecord>(run.TouchedExecutions.Count);
+        if (run.TouchedExecutions.Count == 0) return records;
+        List<string>? unknown = null;
+        foreach (var execution in run.TouchedExecutions.Values)
+            if (execution.Outputs is not null && !run.IsNewExecution(execution.Id) && knownOutputs?.ContainsKey(execution.Id) != true)
+                (unknown ??= []).Add(execution.Id);
+        var stored = unknown is null ? null : await store.ReadOutputsAsync(db, unknown, ct);
+
+        foreach (var execution in run.TouchedExecutions.Values)
+        {
+            string? outputs = null;
+            if (execution.Outputs is not null)
+            {
+                string? previous = null;
+                if (!run.IsNewExecution(execution.Id) && !(knownOutputs?.TryGetValue(execution.Id, out previous) ?? false))
+                    stored?.TryGetValue(execution.Id, out previous);
+                var merged = previous is null ? new JsonObject() : JsonNode.Parse(previous) as JsonObject ?? new JsonObject();
+                foreach (var (key, value) in execution.Outputs) merged[key] = value?.DeepClone();
+                outputs = merged.ToJsonString();
+            }
+            records.Add(new ActivityExecutionRecord
+            {
+                Id = execution.Id,
+                WorkflowInstanceId = run.State.InstanceId,
+                ActivityId = execution.ActivityId,
+                NodeId = execution.NodeId,
+                ActivityType = execution.ActivityType,
+                ActivityTypeVersion = execution.ActivityTypeVersion,
+                ActivityName = execution.ActivityName,
+                StartedAt = execution.StartedAt,
+                Status = execution.Status.ToString(),
+                CompletedAt = execution.CompletedAt,
+                HasBookmarks = execution.HasBookmarks,
+                ActivityState = execution.ActivityState?.ToJsonString(),
+                Outputs = outputs,
+                Exception = execution.Exception,
+            });
+        }
+        return records;
+    }
 }

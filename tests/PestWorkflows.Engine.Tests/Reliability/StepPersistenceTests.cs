@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using PestWorkflows.Engine.Activities;
+using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Engine.Tests.Infrastructure;
+
+namespace PestWorkflows.Engine.Tests.Reliability;
+
+/// <summary>
+/// What one committed step leaves in the database (journal, execution records, bookmarks, instance
+/// row), and that a step including its effects commits in one transaction or not at all, on both
+/// providers.
+/// </summary>
+public abstract class StepPersistenceTests
+{
+    protected readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+
+    protected abstract DatabaseProvider Provider { get; }
+    protected abstract Task<string> NewDatabaseAsync();
+
+    private async Task<EngineHost> StartHostAsync(Action<IServiceCollection>? configure = null) =>
+        await EngineHost.StartAsync(Provider, await NewDatabaseAsync(), Clock, configure: configure);
+
+    private static string TaskId(WorkflowRunResult result) => (string)result.Bookmarks.Single().Payload!["taskId"]!;
+
+    [Fact]
+    public async Task A_completed_task_leaves_its_journal_execution_records_and_bookmarks()
+    {
+        await using var host = await StartHostAsync();
+        var definition = await host.Definitions.ImportAsync(TestWorkflows.SequentialTasks(2), publish: true);
+        var started = await host.Runtime.StartAsync(definition.DefinitionId);
+        var firstTask = TaskId(started);
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var completed = await host.Runtime.CompleteTaskAsync(firstTask, new JsonObject { ["outcome"] = "akkoord" }, actor: "mentor");
+
+        Assert.Equal(RunOutcome.Applied, completed.Outcome);
+        var secondTask = TaskId(completed);
+        await using var db = await host.DbAsync();
+        var instance = await db.Instances.SingleAsync(i => i.Id == started.InstanceId);
+        Assert.Equal(2, instance.Revision);
+        Assert.Equal("Suspended", instance.SubStatus);
+        Assert.Equal(Clock.GetUtcNow(), instance.UpdatedAt);
+
+        var journal = await db.Journal.Where(j => j.WorkflowInstanceId == started.InstanceId).OrderBy(j => j.Sequence).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, journal.Count).Select(i => (long)i), journal.Select(j => j.Sequence));
+        var step = journal.SkipWhile(j => j.EventName != JournalEvents.BookmarkResumed).Select(j => $"{j.EventName}:{j.ActivityId}:{j.Actor}").ToList();
+        Assert.Equal(
+            [
+                "BookmarkResumed:Task1:mentor", "Resumed:Task1:mentor", "Completed:Task1:mentor",
+                "Started:Task2:mentor", "BookmarkCreated:Task2:mentor", "WorkflowSuspended::mentor",
+            ], step);
+        Assert.All(journal.SkipWhile(j => j.EventName != JournalEvents.BookmarkResumed), j => Assert.Equal(Clock.GetUtcNow(), j.Timestamp));
+        Assert.Equal("{\"Outcomes\":[\"Done\"]}", journal.Single(j => j.EventName == JournalEvents.Completed && j.ActivityId == "Task1").Payload);
+
+        var executions = await db.ActivityExecutions.Where(a => a.WorkflowInstanceId == started.InstanceId).ToListAsync();
+        var task1 = executions.Single(a => a.ActivityId == "Task1");
+        Assert.Equal("Completed", task1.Status);
+        Assert.False(task1.HasBookmarks);
+        Assert.Equal(Clock.GetUtcNow() - TimeSpan.FromMinutes(5), task1.StartedAt); // kept from the step that started it
+        Assert.Equal(Clock.GetUtcNow(), task1.CompletedAt);
+        Assert.Equal("Elsa.RunTask", task1.ActivityType);
+        Assert.Equal("{\"TaskName\":\"Stap 1\"}", task1.ActivityState);
+        // The result is added to the task id the task set before it suspended.
+        Assert.Equal($"{{\"TaskId\":\"{firstTask}\",\"Result\":{{\"outcome\":\"akkoord\"}}}}", task1.Outputs);
+        var task2 = executions.Single(a => a.ActivityId == "Task2");
+        Assert.Equal("Running", task2.Status);
+        Assert.True(task2.HasBookmarks);
+        Assert.Null(task2.CompletedAt);
+        Assert.Equal($"{{\"TaskId\":\"{secondTask}\"}}", task2.Outputs);
+
+        var bookmarks = await db.Bookmarks.Where(b => b.WorkflowInstanceId == started.InstanceId).ToListAsync();
+        Assert.Equal(Clock.GetUtcNow(), bookmarks.Single(b => b.ActivityId == "Task1").ClosedAt);
+        var open = bookmarks.Single(b => b.ActivityId == "Task2");
+        Assert.Null(open.ClosedAt);
+        Assert.Equal(StimulusHasher.Hash("Elsa.RunTask", RunTask.TaskStimulus(secondTask), null), open.Hash);
+        Assert.Equal($"{{\"taskId\":\"{secondTask}\",\"_taskName\":\"Stap 2\"}}", open.Payload);
+
+        // A second completion of the same task is a conflict, an unknown task is not found.
+        Assert.Equal(RunOutcome.Conflict, (await host.Runtime.CompleteTaskAsync(firstTask, null)).Outcome);
+        Assert.Equal(RunOutcome.NotFound, (await host.Runtime.CompleteTaskAsync("bestaat-niet", null)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_step_effect_handler_works_inside_the_step_transaction_and_its_failure_undoes_the_whole_step()
+    {
+        var handler = new TransactionalEffectHandler();
+        await using var host = await StartHostAsync(s => s.AddSingleton<IStepEffectHandler>(handler));
+        var definition = await host.Definitions.ImportAsync(TestWorkflows.SequentialTasks(2), publish: true);
+        var started = await host.Runtime.StartAsync(definition.DefinitionId);
+        Assert.Equal([1], handler.RevisionsSeen);
+        var task = TaskId(started);
+        long JournalLines(WorkflowDbContext db) => db.Journal.Count(j => j.WorkflowInstanceId == started.InstanceId);
+        long before;
+        await using (var db = await host.DbAsync()) before = JournalLines(db);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.Runtime.CompleteTaskAsync(task, null, actor: "fail"));
+
+        await using (var db = await host.DbAsync())
+        {
+            Assert.Equal(1, (await db.Instances.SingleAsync(i => i.Id == started.InstanceId)).Revision);
+            Assert.Equal(before, JournalLines(db));
+            var bookmark = await db.Bookmarks.SingleAsync(b => b.WorkflowInstanceId == started.InstanceId);
+            Assert.Null(bookmark.ClosedAt);
+            Assert.Equal("Running", (await db.ActivityExecutions.SingleAsync(a => a.WorkflowInstanceId == started.InstanceId && a.ActivityId == "Task1")).Status);
+            Assert.Null(await db.ActivityExecutions.FirstOrDefaultAsync(a => a.WorkflowInstanceId == started.InstanceId && a.ActivityId == "Task2"));
+        }
+
+        var completed = await host.Runtime.CompleteTaskAsync(task, null, actor: "mentor");
+
+        Assert.Equal(RunOutcome.Applied, completed.Outcome);
+        Assert.Equal([1, 2, 2], handler.RevisionsSeen); // the failed attempt saw its own (undone) revision
+        await using (var db = await host.DbAsync())
+        {
+            // The row the handler added through the step's context was saved with the step.
+            Assert.Equal(2, await db.Journal.CountAsync(j => j.WorkflowInstanceId == started.InstanceId && j.EventName == "EffectApplied"));
+            Assert.Equal(before + 7, JournalLines(db));
+        }
+    }
+
+    /// <summary>
+    /// Reads the instance row inside the step's transaction (it must already carry the step's revision)
+    /// and adds a journal row through the step's context; throws for actor "fail".
+    /// </summary>
+    private sealed class TransactionalEffectHandler : IStepEffectHandler
+    {
+        public List<int> RevisionsSeen { get; } = [];
+
+        public async ValueTask ApplyAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct)
+        {
+            if (effect is not RunTaskRequest) return;
+            Assert.NotNull(db.Database.CurrentTransaction);
+            RevisionsSeen.Add(await db.Instances.Where(i => i.Id == run.State.InstanceId).Select(i => i.Revision).SingleAsync(ct));
+            if (run.Actor == "fail") throw new InvalidOperationException("effect failed");
+            db.Journal.Add(new JournalRecord
+            {
+                WorkflowInstanceId = run.State.InstanceId,
+                Sequence = 1000 + run.State.JournalSequence,
+                Timestamp = run.Clock.GetUtcNow(),
+                EventName = "EffectApplied",
+            });
+        }
+    }
+}
+
+public sealed class StepPersistenceOnSqliteTests : StepPersistenceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+    protected override Task<string> NewDatabaseAsync() => Task.FromResult(EngineHost.NewSqliteFile());
+}
+
+[Collection("postgres")]
+public sealed class StepPersistenceOnPostgresTests(PostgresFixture postgres) : StepPersistenceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    protected override Task<string> NewDatabaseAsync() => postgres.Server.CreateDatabaseAsync();
+}
