@@ -64,7 +64,11 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
                 task.CompletedByUserId = completed.CompletedBy;
                 task.Revision++;
                 db.TaskHistory.Add(new CaseTaskHistory { TaskId = task.Id, At = now, Action = "Completed", ByUserId = completed.CompletedBy, Detail = completed.Outcome });
-                db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "TaskCompleted", Text = $"{task.Title}: afgerond ({OutcomeLabel(task, completed.Outcome)}).", ActorUserId = completed.CompletedBy });
+                var outcomes = JsonSerializer.Deserialize<List<TaskOutcome>>(task.OutcomesJson, Json)!;
+                var text = outcomes.Count > 1
+                    ? $"{task.Title}: {outcomes.FirstOrDefault(o => o.Name == completed.Outcome)?.Label ?? completed.Outcome}."
+                    : $"{task.Title}: afgerond.";
+                db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "TaskCompleted", Text = text, ActorUserId = completed.CompletedBy });
                 if (task.Step == 1) @case.IsOverdue = false;
                 break;
 
@@ -100,6 +104,4 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
         await db.SaveChangesAsync(ct);
     }
 
-    private static string OutcomeLabel(CaseTask task, string outcome) =>
-        JsonSerializer.Deserialize<List<TaskOutcome>>(task.OutcomesJson, Json)!.FirstOrDefault(o => o.Name == outcome)?.Label ?? outcome;
 }
