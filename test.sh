@@ -30,6 +30,8 @@ say() { printf '==> %s\n' "$*"; }
 apt_packages=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || apt_packages+=(postgresql)
 [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
+# Deadlines are computed in Europe/Amsterdam time; .NET reads the zone from the system's tzdata.
+[[ -f /usr/share/zoneinfo/Europe/Amsterdam ]] || apt_packages+=(tzdata)
 if ((${#apt_packages[@]})); then
   sudo_cmd=()
   if [[ $(id -u) -ne 0 ]]; then
