@@ -94,3 +94,15 @@ public sealed class ProtocolActivityShapeTests
         Assert.False(string.IsNullOrWhiteSpace(descriptor.Description));
     }
 }
+
+public sealed class BuiltInAmsterdamTimeTests
+{
+    [Fact]
+    public void The_built_in_EU_rule_agrees_with_the_system_time_zone_data()
+    {
+        var system = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+        var builtIn = SchoolCalendar.BuiltInAmsterdam();
+        for (var t = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero); t < new DateTimeOffset(2028, 1, 1, 0, 0, 0, TimeSpan.Zero); t = t.AddMinutes(30))
+            Assert.Equal(system.GetUtcOffset(t), builtIn.GetUtcOffset(t));
+    }
+}

@@ -15,7 +15,32 @@ public sealed class SchoolCalendar(IReadOnlyList<SchoolHoliday> holidays, TimeZo
     public const string DefaultTimeZoneId = "Europe/Amsterdam";
 
     // Declared before Default: static initializers run in textual order.
-    public static TimeZoneInfo AmsterdamTime { get; } = TimeZoneInfo.FindSystemTimeZoneById(DefaultTimeZoneId);
+    public static TimeZoneInfo AmsterdamTime { get; } = FindTimeZone(DefaultTimeZoneId);
+
+    /// <summary>
+    /// The system's zone by id. A machine without time zone data still gets Amsterdam right: the EU
+    /// rule (summer time from the last Sunday of March to the last Sunday of October) is built in.
+    /// </summary>
+    public static TimeZoneInfo FindTimeZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException && id == DefaultTimeZoneId)
+        {
+            return BuiltInAmsterdam();
+        }
+    }
+
+    internal static TimeZoneInfo BuiltInAmsterdam()
+    {
+        var summer = TimeZoneInfo.AdjustmentRule.CreateAdjustmentRule(
+            DateTime.MinValue.Date, DateTime.MaxValue.Date, TimeSpan.FromHours(1),
+            TimeZoneInfo.TransitionTime.CreateFloatingDateRule(new DateTime(1, 1, 1, 2, 0, 0), 3, 5, DayOfWeek.Sunday),
+            TimeZoneInfo.TransitionTime.CreateFloatingDateRule(new DateTime(1, 1, 1, 3, 0, 0), 10, 5, DayOfWeek.Sunday));
+        return TimeZoneInfo.CreateCustomTimeZone(DefaultTimeZoneId, TimeSpan.FromHours(1), "Amsterdam", "CET", "CEST", [summer]);
+    }
 
     public static SchoolCalendar Default { get; } = new([], AmsterdamTime);
 

@@ -16,6 +16,6 @@ public sealed class SchoolCalendarProvider(IServiceScopeFactory scopes) : ISchoo
         if (school is null) return SchoolCalendar.Default;
         return new SchoolCalendar(
             school.Holidays.Select(h => new SchoolHoliday(h.From, h.To, h.Name)).ToList(),
-            TimeZoneInfo.FindSystemTimeZoneById(school.TimeZoneId));
+            SchoolCalendar.FindTimeZone(school.TimeZoneId));
     }
 }
