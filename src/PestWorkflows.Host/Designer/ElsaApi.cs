@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Engine.Activities;
 using PestWorkflows.Engine.Descriptors;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
@@ -22,6 +23,11 @@ public sealed record ElsaServices(
 /// instance list and instance viewer call, backed by the engine. Shapes follow a genuine Elsa 3.8
 /// server (docs/elsa-golden): camelCase, enums as strings, nulls left out. Every error is
 /// <c>application/problem+json</c>.
+/// <para>
+/// Every handler that touches definitions or instances takes the caller's <see cref="DesignerScope"/>:
+/// another school's definitions and their instances are left out of lists and bulk actions and are
+/// a 404 everywhere else, exactly like ids that do not exist.
+/// </para>
 /// </summary>
 public static class ElsaApi
 {
@@ -58,15 +64,15 @@ public static class ElsaApi
         api.MapPost("/bulk-actions/publish/workflow-definitions/by-definition-ids", BulkPublishDefinitions).WithName("ElsaBulkPublishWorkflowDefinitions");
 
         var instances = api.MapGroup("/workflow-instances");
-        instances.MapGet("/", ([AsParameters] ListWorkflowInstancesRequest request, [AsParameters] ElsaServices services, CancellationToken ct) =>
-            ListInstances(request, services, ct)).WithName("ElsaListWorkflowInstances");
-        instances.MapPost("/", ([FromBody] ListWorkflowInstancesRequest? request, [AsParameters] ElsaServices services, CancellationToken ct) =>
-            ListInstances(request ?? EmptyInstanceFilter, services, ct)).WithName("ElsaQueryWorkflowInstances");
+        instances.MapGet("/", ([AsParameters] ListWorkflowInstancesRequest request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct) =>
+            ListInstances(request, scope, services, ct)).WithName("ElsaListWorkflowInstances");
+        instances.MapPost("/", ([FromBody] ListWorkflowInstancesRequest? request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct) =>
+            ListInstances(request ?? EmptyInstanceFilter, scope, services, ct)).WithName("ElsaQueryWorkflowInstances");
         instances.MapGet("/{id}", GetInstance).WithName("ElsaGetWorkflowInstance");
-        instances.MapGet("/{id}/journal", ([AsParameters] JournalQuery query, string id, [AsParameters] ElsaServices services, CancellationToken ct) =>
-            GetJournal(id, null, query, services, ct)).WithName("ElsaGetWorkflowInstanceJournal");
-        instances.MapPost("/{id}/journal", ([AsParameters] JournalQuery query, string id, [FromBody] JournalRequest? request, [AsParameters] ElsaServices services, CancellationToken ct) =>
-            GetJournal(id, request?.Filter, new JournalQuery(request?.Page ?? query.Page, request?.PageSize ?? query.PageSize, request?.Skip ?? query.Skip, request?.Take ?? query.Take), services, ct))
+        instances.MapGet("/{id}/journal", ([AsParameters] JournalQuery query, string id, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct) =>
+            GetJournal(id, null, query, scope, services, ct)).WithName("ElsaGetWorkflowInstanceJournal");
+        instances.MapPost("/{id}/journal", ([AsParameters] JournalQuery query, string id, [FromBody] JournalRequest? request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct) =>
+            GetJournal(id, request?.Filter, new JournalQuery(request?.Page ?? query.Page, request?.PageSize ?? query.PageSize, request?.Skip ?? query.Skip, request?.Take ?? query.Take), scope, services, ct))
             .WithName("ElsaQueryWorkflowInstanceJournal");
 
         api.MapGet("/activity-executions/list", ListActivityExecutions).WithName("ElsaListActivityExecutions");
@@ -82,7 +88,7 @@ public static class ElsaApi
     // ---- definitions -------------------------------------------------------------------------
 
     private static async Task<Results<Ok<WorkflowDefinitionList>, ValidationProblem>> ListDefinitions(
-        [AsParameters] ListWorkflowDefinitionsQuery query, [AsParameters] ElsaServices services, CancellationToken ct)
+        [AsParameters] ListWorkflowDefinitionsQuery query, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         if (!VersionFilter.TryParse(query.VersionOptions, out var filter)) return Invalid("versionOptions", VersionFilter.Problem);
         if (query.Page < 0 || query.PageSize < 0) return Invalid("page", "page and pageSize must not be negative.");
@@ -93,7 +99,8 @@ public static class ElsaApi
                 .Select(d => new DefinitionVersionRow(d.Id, d.DefinitionId, d.Version, d.IsLatest, d.IsPublished, d.Name, d.Description, d.CreatedAt))
                 .ToListAsync(ct);
 
-        IEnumerable<DefinitionVersionRow> matches = rows.Where(filter.Matches);
+        var visible = await scope.VisibleDefinitionIdsAsync(ct);
+        IEnumerable<DefinitionVersionRow> matches = rows.Where(r => visible.Contains(r.DefinitionId) && filter.Matches(r));
         if (query.IsSystem == true) matches = []; // no system workflows here
         if (query.DefinitionIds is { Length: > 0 } definitionIds) matches = matches.Where(r => definitionIds.Contains(r.DefinitionId));
         if (query.Ids is { Length: > 0 } ids) matches = matches.Where(r => ids.Contains(r.Id));
@@ -122,7 +129,7 @@ public static class ElsaApi
     }
 
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult, ValidationProblem>> GetDefinition(
-        string definitionId, string? versionOptions, [AsParameters] ElsaServices services, CancellationToken ct)
+        string definitionId, string? versionOptions, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         // Elsa's default for a single definition is the latest version.
         if (!VersionFilter.TryParse(string.IsNullOrWhiteSpace(versionOptions) ? "Latest" : versionOptions, out var filter))
@@ -131,16 +138,17 @@ public static class ElsaApi
         List<WorkflowDefinitionRecord> versions;
         await using (var db = await services.DbFactory.CreateDbContextAsync(ct))
             versions = await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).ToListAsync(ct);
-        var match = versions.Where(filter.Matches).MaxBy(v => v.Version);
+        var match = scope.Sees(versions) ? versions.Where(filter.Matches).MaxBy(v => v.Version) : null;
         return match is null
             ? NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' has no version matching '{versionOptions ?? "Latest"}'.")
             : TypedResults.Ok(WorkflowDefinitionModels.ToModel(match));
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetDefinitionVersion(string id, [AsParameters] ElsaServices services, CancellationToken ct)
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetDefinitionVersion(
+        string id, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         var record = await services.Definitions.FindVersionAsync(id, ct);
-        return record is null
+        return record is null || !await scope.SeesDefinitionAsync(record.DefinitionId, ct)
             ? NotFound("Workflow definition not found", $"Workflow definition version '{id}' does not exist.")
             : TypedResults.Ok(WorkflowDefinitionModels.ToModel(record));
     }
@@ -149,9 +157,12 @@ public static class ElsaApi
     /// Saves the draft (a new draft version when the latest is published) and, with
     /// <c>publish: true</c>, publishes it. An invalid definition is refused with every problem named
     /// and nothing stored. The body is read by hand so that malformed JSON gets the same answer.
+    /// The owner is the server's to set (<see cref="DesignerScope.TryClaimForSaveAsync"/>): a new
+    /// definition becomes the caller's school's, an existing one keeps its owner, and another
+    /// school's definition id is a 404 with nothing stored.
     /// </summary>
-    private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ValidationProblem>> SaveDefinition(
-        HttpRequest request, [AsParameters] ElsaServices services, CancellationToken ct)
+    private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ProblemHttpResult, ValidationProblem>> SaveDefinition(
+        HttpRequest request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         JsonObject body;
         try
@@ -166,6 +177,8 @@ public static class ElsaApi
         if (body["model"] is not JsonObject model)
             return Invalid("model", ["The body has no 'model' object (expected { \"model\": {...}, \"publish\": true|false })."], InvalidDefinitionTitle);
         var publish = body["publish"] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag;
+        if (!await scope.TryClaimForSaveAsync(model, ct))
+            return NotFound("Workflow definition not found", $"Workflow definition '{(string?)model["definitionId"]}' does not exist.");
 
         try
         {
@@ -181,8 +194,10 @@ public static class ElsaApi
     }
 
     private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ProblemHttpResult, ValidationProblem>> PublishDefinition(
-        string definitionId, [AsParameters] ElsaServices services, CancellationToken ct)
+        string definitionId, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
+        if (!await scope.SeesDefinitionAsync(definitionId, ct))
+            return NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' does not exist.");
         try
         {
             var result = await services.Definitions.PublishAsync(definitionId, ct);
@@ -202,12 +217,19 @@ public static class ElsaApi
         IReadOnlyList<string> Published, IReadOnlyList<string> AlreadyPublished, IReadOnlyList<string> NotFound,
         IReadOnlyList<string> Skipped, IReadOnlyList<string> ConsumingUpdated);
 
-    /// <summary>Publishes the latest version of each definition; an invalid one is skipped.</summary>
-    private static async Task<Ok<BulkPublishResponse>> BulkPublishDefinitions(BulkPublishRequest request, [AsParameters] ElsaServices services, CancellationToken ct)
+    /// <summary>Publishes the latest version of each definition; an invalid one is skipped, one not in scope is not found.</summary>
+    private static async Task<Ok<BulkPublishResponse>> BulkPublishDefinitions(
+        BulkPublishRequest request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         List<string> published = [], alreadyPublished = [], notFound = [], skipped = [];
+        var visible = await scope.VisibleDefinitionIdsAsync(ct);
         foreach (var definitionId in (request.DefinitionIds ?? []).Distinct(StringComparer.Ordinal))
         {
+            if (!visible.Contains(definitionId))
+            {
+                notFound.Add(definitionId);
+                continue;
+            }
             try
             {
                 var result = await services.Definitions.PublishAsync(definitionId, ct);
@@ -225,8 +247,10 @@ public static class ElsaApi
 
     /// <summary>Starts an instance of the published version and runs it until it finishes or waits.</summary>
     private static async Task<Results<Ok<ExecuteWorkflowResponse>, ProblemHttpResult>> ExecuteDefinition(
-        string definitionId, [FromBody] ExecuteWorkflowRequest? request, [AsParameters] ElsaServices services, CancellationToken ct)
+        string definitionId, [FromBody] ExecuteWorkflowRequest? request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
+        if (!await scope.SeesDefinitionAsync(definitionId, ct))
+            return NotFound("Workflow definition not found", $"Definition '{definitionId}' has no published version."); // the engine's words for an unknown id
         var options = new StartWorkflowOptions
         {
             CorrelationId = string.IsNullOrWhiteSpace(request?.CorrelationId) ? null : request.CorrelationId,
@@ -247,10 +271,13 @@ public static class ElsaApi
             : TypedResults.Ok(new ExecuteWorkflowResponse(ElsaWorkflowState.From(state)));
     }
 
-    /// <summary>Completes an <c>Elsa.RunTask</c>: 200 when applied, 404 for an unknown task, 409 when it was completed already.</summary>
+    /// <summary>Completes an <c>Elsa.RunTask</c>: 200 when applied, 404 for an unknown task (or one of an
+    /// instance out of scope), 409 when it was completed already.</summary>
     internal static async Task<Results<Ok, ProblemHttpResult>> CompleteRunTask(
-        string taskId, CompleteTaskRequest? request, ElsaServices services, CancellationToken ct)
+        string taskId, CompleteTaskRequest? request, DesignerScope scope, ElsaServices services, CancellationToken ct)
     {
+        if (!await scope.SeesInstancesWithBookmarkAsync(StimulusHasher.Hash("Elsa.RunTask", RunTask.TaskStimulus(taskId), null), ct))
+            return NotFound("Task not found", $"Task '{taskId}' does not exist.");
         WorkflowRunResult result;
         try
         {
@@ -268,13 +295,20 @@ public static class ElsaApi
         };
     }
 
-    /// <summary>Publishes an event to the instances waiting for it (narrowed by correlation or instance id).</summary>
-    private static async Task<Ok> TriggerEvent(string eventName, [FromBody] TriggerEventRequest? request, [AsParameters] ElsaServices services, CancellationToken ct)
+    /// <summary>
+    /// Publishes an event to the instances waiting for it (narrowed by correlation or instance id),
+    /// of those only the ones in the caller's scope: each is resumed on its own, by instance id, so
+    /// an instance of another school's definition is never touched. As in Elsa, the answer is 200
+    /// whether or not anything was waiting.
+    /// </summary>
+    private static async Task<Ok> TriggerEvent(
+        string eventName, [FromBody] TriggerEventRequest? request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
-        await services.Runtime.PublishEventAsync(eventName,
-            string.IsNullOrWhiteSpace(request?.CorrelationId) ? null : request.CorrelationId,
-            string.IsNullOrWhiteSpace(request?.WorkflowInstanceId) ? null : request.WorkflowInstanceId,
-            request?.Input, actor: null, ct);
+        var correlationId = string.IsNullOrWhiteSpace(request?.CorrelationId) ? null : request.CorrelationId;
+        var instanceId = string.IsNullOrWhiteSpace(request?.WorkflowInstanceId) ? null : request.WorkflowInstanceId;
+        var hash = StimulusHasher.Hash("Elsa.Event", Event.EventStimulus(eventName), null);
+        foreach (var waiting in await scope.VisibleInstancesWaitingOnAsync(hash, correlationId, instanceId, ct))
+            await services.Runtime.PublishEventAsync(eventName, correlationId, waiting, request?.Input, actor: null, ct);
         return TypedResults.Ok();
     }
 
@@ -284,7 +318,7 @@ public static class ElsaApi
         new(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static async Task<Results<Ok<PagedListResponse<WorkflowInstanceSummary>>, ValidationProblem>> ListInstances(
-        ListWorkflowInstancesRequest request, ElsaServices services, CancellationToken ct)
+        ListWorkflowInstancesRequest request, DesignerScope scope, ElsaServices services, CancellationToken ct)
     {
         if (request.Page < 0 || request.PageSize < 0) return Invalid("page", "page and pageSize must not be negative.");
         if (!TryParseAll<WorkflowStatus>(request.Status, request.Statuses, out var statuses))
@@ -293,7 +327,7 @@ public static class ElsaApi
             return Invalid("subStatus", $"A sub-status must be one of: {string.Join(", ", Enum.GetNames<WorkflowSubStatus>())}.");
 
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
-        var query = db.Instances.AsNoTracking();
+        var query = await scope.VisibleAsync(db.Instances.AsNoTracking(), ct);
         if (request.IsSystem == true) query = query.Where(_ => false); // no system workflows here
         if (!string.IsNullOrWhiteSpace(request.DefinitionId)) query = query.Where(i => i.DefinitionId == request.DefinitionId);
         if (request.DefinitionIds is { Length: > 0 } definitionIds) query = query.Where(i => definitionIds.Contains(i.DefinitionId));
@@ -333,12 +367,14 @@ public static class ElsaApi
         return TypedResults.Ok(new PagedListResponse<WorkflowInstanceSummary>(items, total));
     }
 
-    private static async Task<Results<Ok<WorkflowInstanceModel>, ProblemHttpResult>> GetInstance(string id, [AsParameters] ElsaServices services, CancellationToken ct)
+    private static async Task<Results<Ok<WorkflowInstanceModel>, ProblemHttpResult>> GetInstance(
+        string id, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         WorkflowInstanceRecord? instance;
         await using (var db = await services.DbFactory.CreateDbContextAsync(ct))
             instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (instance is null) return NotFound("Workflow instance not found", $"Workflow instance '{id}' does not exist.");
+        if (instance is null || !await scope.SeesDefinitionAsync(instance.DefinitionId, ct))
+            return NotFound("Workflow instance not found", $"Workflow instance '{id}' does not exist.");
 
         var state = JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
         return TypedResults.Ok(new WorkflowInstanceModel(
@@ -349,10 +385,14 @@ public static class ElsaApi
             instance.CreatedAt, instance.UpdatedAt, instance.FinishedAt));
     }
 
-    /// <summary>The journal in sequence order; an unknown instance has an empty journal, as in Elsa.</summary>
-    private static async Task<Ok<PagedListResponse<ExecutionLogRecord>>> GetJournal(
-        string id, JournalFilter? filter, JournalQuery paging, ElsaServices services, CancellationToken ct)
+    /// <summary>
+    /// The journal in sequence order. An instance out of scope is a 404; so is an unknown one (Elsa
+    /// answers an empty journal), so that the answer does not tell another school's ids apart.
+    /// </summary>
+    private static async Task<Results<Ok<PagedListResponse<ExecutionLogRecord>>, ProblemHttpResult>> GetJournal(
+        string id, JournalFilter? filter, JournalQuery paging, DesignerScope scope, ElsaServices services, CancellationToken ct)
     {
+        if (!await scope.SeesInstanceAsync(id, ct)) return NotFound("Workflow instance not found", $"Workflow instance '{id}' does not exist.");
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
         var query = db.Journal.AsNoTracking().Where(j => j.WorkflowInstanceId == id);
         if (filter?.ActivityIds is { Length: > 0 } activityIds) query = query.Where(j => j.ActivityId != null && activityIds.Contains(j.ActivityId));
@@ -375,10 +415,13 @@ public static class ElsaApi
         return TypedResults.Ok(new PagedListResponse<ExecutionLogRecord>(items, total));
     }
 
-    private static async Task<Results<Ok<ListResponse<ActivityExecutionModel>>, ValidationProblem>> ListActivityExecutions(
-        [AsParameters] ActivityExecutionsQuery query, [AsParameters] ElsaServices services, CancellationToken ct)
+    /// <summary>The activity executions of one instance; an instance out of scope (or unknown) is a 404.</summary>
+    private static async Task<Results<Ok<ListResponse<ActivityExecutionModel>>, ProblemHttpResult, ValidationProblem>> ListActivityExecutions(
+        [AsParameters] ActivityExecutionsQuery query, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(query.WorkflowInstanceId)) return Invalid("workflowInstanceId", "workflowInstanceId is required.");
+        if (!await scope.SeesInstanceAsync(query.WorkflowInstanceId, ct))
+            return NotFound("Workflow instance not found", $"Workflow instance '{query.WorkflowInstanceId}' does not exist.");
 
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
         var records = db.ActivityExecutions.AsNoTracking().Where(a => a.WorkflowInstanceId == query.WorkflowInstanceId);

@@ -76,9 +76,9 @@ public static class TasksApi
     }
 
     /// <summary>A protocol task goes through the inbox's rules; any other id is an Elsa RunTask,
-    /// which only those who may use the designer complete.</summary>
+    /// which only those who may use the designer complete, and only in instances they see.</summary>
     private static async Task<IResult> CompleteElsa(string id, HttpContext http, StaffAccessor staffAccessor, TaskService tasks, AppDbContext db,
-        [AsParameters] Designer.ElsaServices services, CancellationToken ct)
+        Designer.DesignerScope scope, [AsParameters] Designer.ElsaServices services, CancellationToken ct)
     {
         var (body, errors) = await JsonBody.ReadAsync<JsonObject>(http.Request, ct);
         if (errors is not null) return TypedResults.ValidationProblem(errors, title: "De taak kon niet worden gelezen.");
@@ -86,7 +86,7 @@ public static class TasksApi
             return await RunAsync(http, staffAccessor, staff => tasks.CompleteAsync(staff, id, body!["result"] as JsonObject, ct));
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         if (!staff.IsCoordinator && !staff.IsAdmin) return TypedResults.NotFound(Problems.NotFound("Deze taak bestaat niet."));
-        return await Designer.ElsaApi.CompleteRunTask(id, new Designer.CompleteTaskRequest(body!["result"]?.DeepClone()), services, ct);
+        return await Designer.ElsaApi.CompleteRunTask(id, new Designer.CompleteTaskRequest(body!["result"]?.DeepClone()), scope, services, ct);
     }
 
     /// <summary>Maps a task operation to HTTP: 200, 400 with field errors, 403, 404 or 409.</summary>

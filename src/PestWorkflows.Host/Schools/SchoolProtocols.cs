@@ -3,13 +3,16 @@ using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Serialization;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Designer;
 
 namespace PestWorkflows.Host.Schools;
 
 /// <summary>
 /// Gives every school its own published copy of the protocol (<c>pestprotocol-{schoolId}</c>),
 /// made from <c>workflows/pestprotocol.json</c>, so one school's coordinator can change their flow
-/// without touching another school's. An existing copy is never overwritten.
+/// without touching another school's. The copy carries <c>customProperties.schoolId</c>, which keeps
+/// it (and its instances) out of other schools' view in the designer API (<see cref="DesignerScope"/>).
+/// An existing copy is never overwritten.
 /// </summary>
 public sealed class SchoolProtocols(WorkflowDefinitionStore definitions, ILogger<SchoolProtocols> logger)
 {
@@ -30,6 +33,7 @@ public sealed class SchoolProtocols(WorkflowDefinitionStore definitions, ILogger
             foreach (var identity in new[] { "id", "version", "isLatest", "isPublished", "createdAt" }) copy.Remove(identity);
             copy["definitionId"] = school.ProtocolDefinitionId;
             copy["name"] = $"Pestprotocol {school.Name}";
+            DesignerScope.SetOwner(copy, school.Id); // customProperties.schoolId: only this school's designers see it
             SetSchoolDayEnd(copy, school.SchoolDayEnd);
             await definitions.ImportAsync(copy, publish: true, ct);
             logger.LogInformation("Protocol {DefinitionId} created for school {SchoolId}", school.ProtocolDefinitionId, school.Id);

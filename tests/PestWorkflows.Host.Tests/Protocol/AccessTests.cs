@@ -98,10 +98,14 @@ public sealed class AccessTests : IAsyncLifetime
     [Fact]
     public async Task Each_school_runs_its_own_copy_of_the_protocol()
     {
-        var definitions = await (await _s.As(HostApp.Coordinator)).GetJsonAsync("/elsa/api/workflow-definitions?versionOptions=Published");
-        var ids = definitions["items"]!.AsArray().Select(d => (string?)d!["definitionId"]).ToList();
-        Assert.Contains("pestprotocol-regenboog", ids);
-        Assert.Contains("pestprotocol-vlinder", ids);
+        // Each coordinator sees their own school's copy only (Designer/DesignerScopeTests covers the rest).
+        foreach (var (coordinator, own, other) in new[] { (HostApp.Coordinator, "pestprotocol-regenboog", "pestprotocol-vlinder"), (HostApp.OtherCoordinator, "pestprotocol-vlinder", "pestprotocol-regenboog") })
+        {
+            var definitions = await (await _s.As(coordinator)).GetJsonAsync("/elsa/api/workflow-definitions?versionOptions=Published");
+            var ids = definitions["items"]!.AsArray().Select(d => (string?)d!["definitionId"]).ToList();
+            Assert.Contains(own, ids);
+            Assert.DoesNotContain(other, ids);
+        }
     }
 
     [Fact]
