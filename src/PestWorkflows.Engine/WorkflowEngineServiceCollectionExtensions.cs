@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,24 +80,46 @@ public static class SqliteConnectionStrings
     }
 }
 
+/// <summary>
+/// Sets the per-connection pragmas once per physical SQLite connection. Microsoft.Data.Sqlite pools
+/// physical connections (one <c>sqlite3</c> handle each) and does not reset pragmas when a handle goes
+/// back to the pool, so a handle that was configured once keeps these settings for its lifetime;
+/// running them again on every logical open only cost three statements per open.
+/// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     // synchronous=NORMAL is safe with WAL: a power cut may lose the last commits, never corrupt the file.
     private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
 
+    /// <summary>Handles that have the pragmas; an entry goes away with its handle.</summary>
+    private static readonly ConditionalWeakTable<object, object> Configured = new();
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        var handle = Handle(connection);
+        if (handle is not null && Configured.TryGetValue(handle, out _)) return;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+        if (handle is not null) Configured.AddOrUpdate(handle, handle);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var handle = Handle(connection);
+        if (handle is not null && Configured.TryGetValue(handle, out _)) return;
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (handle is not null) Configured.AddOrUpdate(handle, handle);
     }
+
+    /// <summary>The physical connection behind an open <see cref="Microsoft.Data.Sqlite.SqliteConnection"/>.</summary>
+    private static object? Handle(DbConnection connection) => (connection as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;
 }
 
 /// <summary>Creates the database (and its folder) and applies the provider's migrations.</summary>

@@ -150,6 +150,32 @@ public sealed class StepPersistenceOnSqliteTests : StepPersistenceTests
 {
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
     protected override Task<string> NewDatabaseAsync() => Task.FromResult(EngineHost.NewSqliteFile());
+
+    [Fact]
+    public async Task Every_connection_the_engine_opens_has_WAL_and_the_connection_pragmas_also_when_it_comes_from_the_pool()
+    {
+        await using var host = await EngineHost.StartAsync(Provider, await NewDatabaseAsync(), Clock);
+        for (var i = 0; i < 3; i++)
+        {
+            await using var db = await host.DbAsync();
+            await db.Database.OpenConnectionAsync();
+            async Task<long> PragmaAsync(string name)
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = $"PRAGMA {name};";
+                return Convert.ToInt64(await command.ExecuteScalarAsync());
+            }
+            Assert.Equal(1, await PragmaAsync("synchronous")); // NORMAL
+            Assert.Equal(30000, await PragmaAsync("busy_timeout"));
+            Assert.Equal(1, await PragmaAsync("foreign_keys"));
+            await using (var command = db.Database.GetDbConnection().CreateCommand())
+            {
+                command.CommandText = "PRAGMA journal_mode;";
+                Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+            }
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }
 
 [Collection("postgres")]
