@@ -44,11 +44,17 @@ internal sealed class StepStore
     private readonly string _byIdSql;
     private readonly string _instanceSql;
     private readonly string _upsertExecutionSuffix;
+    private readonly string _closeBookmarkSql;
+    private readonly bool _rowAtATime;
 
     public static StepStore For(WorkflowDbContext db) => Stores.GetValue(db.Model, _ => new StepStore(db));
 
     private StepStore(WorkflowDbContext db)
     {
+        // SQLite runs in-process and looks statement parameters up by name, one by one: a small statement
+        // prepared once per step and executed per row costs less there than one multi-row statement. A
+        // database server (PostgreSQL) gets every row of the step in one batch, to save round trips.
+        _rowAtATime = db.Database.IsSqlite();
         var sql = db.GetService<ISqlGenerationHelper>();
         _instances = new Table(db.Model.FindEntityType(typeof(WorkflowInstanceRecord))!, sql);
         _bookmarks = new Table(db.Model.FindEntityType(typeof(BookmarkRecord))!, sql);
@@ -88,6 +94,8 @@ internal sealed class StepStore
             Keep(nameof(ActivityExecutionRecord.ActivityState)),
             Keep(nameof(ActivityExecutionRecord.Outputs)),
             Keep(nameof(ActivityExecutionRecord.Exception)));
+        var closedAt = _bookmarks[nameof(BookmarkRecord.ClosedAt)].Name;
+        _closeBookmarkSql = $"UPDATE {_bookmarks.Name} SET {closedAt} = @p0 WHERE {closedAt} IS NULL AND {_bookmarks[nameof(BookmarkRecord.Id)].Name} = @p1";
     }
 
     // ---- reads (outside the step's transaction; the instance revision guards what was read) ----------
@@ -222,6 +230,14 @@ internal sealed class StepStore
         IReadOnlyList<BookmarkRecord> newBookmarks, IReadOnlyList<JournalRecord> journal, IReadOnlyList<ActivityExecutionRecord> executions, CancellationToken ct)
     {
         if (closedBookmarkIds.Count == 0 && newBookmarks.Count == 0 && journal.Count == 0 && executions.Count == 0) return;
+        if (_rowAtATime)
+        {
+            await CloseBookmarksAsync(db, closedBookmarkIds, closedAt, ct);
+            await InsertRowsAsync(db, _bookmarks, newBookmarks, suffix: null, ct);
+            await InsertRowsAsync(db, _journal, journal, suffix: null, ct);
+            await InsertRowsAsync(db, _executions, executions, _upsertExecutionSuffix, ct);
+            return;
+        }
         await using var command = CreateCommand(db, "");
         var sql = new StringBuilder(1024);
         var p = 0;
@@ -256,6 +272,42 @@ internal sealed class StepStore
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    private async Task CloseBookmarksAsync(WorkflowDbContext db, IReadOnlyCollection<string> bookmarkIds, DateTimeOffset closedAt, CancellationToken ct)
+    {
+        if (bookmarkIds.Count == 0) return;
+        await using var command = CreateCommand(db, _closeBookmarkSql);
+        var p = 0;
+        AddParameter(command, _bookmarks[nameof(BookmarkRecord.ClosedAt)], closedAt, ref p);
+        var id = _bookmarks[nameof(BookmarkRecord.Id)];
+        AddParameter(command, id, null, ref p);
+        foreach (var bookmarkId in bookmarkIds)
+        {
+            command.Parameters[1].Value = ProviderValue(id, bookmarkId);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>One single-row statement, prepared on its first execution and executed again for each further row.</summary>
+    private static async Task InsertRowsAsync<T>(WorkflowDbContext db, Table table, IReadOnlyList<T> rows, string? suffix, CancellationToken ct) where T : class
+    {
+        if (rows.Count == 0) return;
+        await using var command = CreateCommand(db, suffix is null ? table.SingleRowInsert : table.SingleRowInsert + suffix);
+        var columns = table.InsertColumns;
+        var p = 0;
+        foreach (var column in columns) AddParameter(command, column, column.Getter.GetClrValue(rows[0]), ref p);
+        await command.ExecuteNonQueryAsync(ct);
+        for (var r = 1; r < rows.Count; r++)
+        {
+            for (var c = 0; c < columns.Length; c++)
+                command.Parameters[c].Value = ProviderValue(columns[c], columns[c].Getter.GetClrValue(rows[r]));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>What <see cref="RelationalTypeMapping.CreateParameter"/> would bind for the value (through the column's converter).</summary>
+    private static object ProviderValue(Column column, object? value) =>
+        (value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
 
     private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> rows, int start) =>
         start == 0 && rows.Count <= RowsPerInsert ? rows : rows.Skip(start).Take(RowsPerInsert).ToList();
@@ -319,11 +371,14 @@ internal sealed class StepStore
             // Store-generated keys (the journal's identity column) are left to the database.
             InsertColumns = _byProperty.Values.Where(c => c.Property.ValueGenerated == ValueGenerated.Never).ToArray();
             InsertColumnList = string.Join(", ", InsertColumns.Select(c => c.Name));
+            SingleRowInsert = $"INSERT INTO {Name} ({InsertColumnList}) VALUES ({string.Join(", ", InsertColumns.Select((_, i) => ParameterNames.Get(i)))})";
         }
 
         public string Name { get; }
         public Column[] InsertColumns { get; }
         public string InsertColumnList { get; }
+        /// <summary>INSERT of one row, with the parameters @p0, @p1, ... in the order of <see cref="InsertColumns"/>.</summary>
+        public string SingleRowInsert { get; }
         public Column this[string property] => _byProperty[property];
     }
 }
