@@ -39,7 +39,9 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
             e.Property(x => x.Id).HasMaxLength(64);
             e.HasIndex(x => new { x.Hash, x.ClosedAt });
             e.HasIndex(x => x.WorkflowInstanceId);
-            e.HasIndex(x => new { x.DueAt, x.ClosedAt });
+            // Open timers only, which is all the timer dispatcher looks for: task and event bookmarks
+            // never enter this index, so creating and resuming them does not write it.
+            e.HasIndex(x => x.DueAt).HasFilter("\"ClosedAt\" IS NULL AND \"DueAt\" IS NOT NULL");
         });
         model.Entity<JournalRecord>(e =>
         {

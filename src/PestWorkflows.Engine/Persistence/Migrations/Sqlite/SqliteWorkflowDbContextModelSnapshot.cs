@@ -125,9 +125,10 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkflowInstanceId");
+                    b.HasIndex("DueAt")
+                        .HasFilter("\"ClosedAt\" IS NULL AND \"DueAt\" IS NOT NULL");
 
-                    b.HasIndex("DueAt", "ClosedAt");
+                    b.HasIndex("WorkflowInstanceId");
 
                     b.HasIndex("Hash", "ClosedAt");
 
