@@ -10,6 +10,7 @@ namespace PestWorkflows.Engine.Activities;
 /// modes; the instance's <see cref="WorkflowState.FlowchartMode"/> picks one.
 /// </summary>
 [Activity("Elsa", "Flow", "A flowchart: activities connected by their outcomes.", DisplayName = "Flowchart")]
+[System.ComponentModel.Browsable(false)] // the designer's canvas, not something to drag onto it
 public sealed class Flowchart : Activity, IContainerActivity
 {
     private const string ScopeProperty = "FlowScope";

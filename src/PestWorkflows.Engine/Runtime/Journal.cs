@@ -13,6 +13,7 @@ public static class JournalEvents
     public const string Started = "Started";
     public const string Resumed = "Resumed";
     public const string Completed = "Completed";
+    public const string Suspended = "Suspended";
     public const string Faulted = "Faulted";
     public const string Canceled = "Canceled";
     public const string BookmarkCreated = "BookmarkCreated";

@@ -133,6 +133,9 @@ public sealed class WorkflowExecutionContext
                 Journal(JournalEvents.Started, context);
                 await context.Activity.ExecuteAsync(context);
                 record.ActivityState = (JsonObject)context.EvaluatedInputs.DeepClone();
+                // Elsa journals an activity that now waits on a bookmark as Suspended; the viewer shows it amber.
+                if (context.Status == ActivityStatus.Running && context.HasCreatedBookmarks)
+                    Journal(JournalEvents.Suspended, context);
             }
             else
             {

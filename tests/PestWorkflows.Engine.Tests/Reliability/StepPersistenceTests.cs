@@ -51,7 +51,7 @@ public abstract class StepPersistenceTests
         Assert.Equal(
             [
                 "BookmarkResumed:Task1:mentor", "Resumed:Task1:mentor", "Completed:Task1:mentor",
-                "Started:Task2:mentor", "BookmarkCreated:Task2:mentor", "WorkflowSuspended::mentor",
+                "Started:Task2:mentor", "BookmarkCreated:Task2:mentor", "Suspended:Task2:mentor", "WorkflowSuspended::mentor",
             ], step);
         Assert.All(journal.SkipWhile(j => j.EventName != JournalEvents.BookmarkResumed), j => Assert.Equal(Clock.GetUtcNow(), j.Timestamp));
         Assert.Equal("{\"Outcomes\":[\"Done\"]}", journal.Single(j => j.EventName == JournalEvents.Completed && j.ActivityId == "Task1").Payload);
@@ -117,7 +117,7 @@ public abstract class StepPersistenceTests
         {
             // The row the handler added through the step's context was saved with the step.
             Assert.Equal(2, await db.Journal.CountAsync(j => j.WorkflowInstanceId == started.InstanceId && j.EventName == "EffectApplied"));
-            Assert.Equal(before + 7, JournalLines(db));
+            Assert.Equal(before + 8, JournalLines(db));
         }
     }
 

@@ -182,6 +182,7 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
         var journal = await db.Journal.Where(j => j.WorkflowInstanceId == started.InstanceId).OrderBy(j => j.Sequence).ToListAsync();
         var events = journal.Select(j => $"{j.EventName}:{j.ActivityId}").ToList();
         Assert.Contains("BookmarkCreated:Task1", events);
+        Assert.Contains("Suspended:Task1", events);
         Assert.Contains("BookmarkResumed:Task1", events);
         Assert.Contains("Completed:Task1", events);
         Assert.Equal("apc@regenboog.test", journal.Single(j => j.EventName == "Completed" && j.ActivityId == "Task1").Actor);
