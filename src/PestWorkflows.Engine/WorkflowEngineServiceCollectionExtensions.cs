@@ -54,10 +54,12 @@ public static class WorkflowEngineServiceCollectionExtensions
         }
         else
         {
-            services.AddPooledDbContextFactory<SqliteWorkflowDbContext>(o => o
-                .UseSqlite(SqliteConnectionStrings.WithDefaults(options.ConnectionString))
-                .AddInterceptors(new SqlitePragmas()));
+            var connectionString = SqliteConnectionStrings.WithDefaults(options.ConnectionString);
+            services.AddPooledDbContextFactory<SqliteWorkflowDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance));
             services.AddSingleton<IDbContextFactory<WorkflowDbContext>, DerivedFactory<SqliteWorkflowDbContext>>();
+            // The runtime's own contexts, with their connections kept open (see SqliteStepSessions).
+            services.AddSingleton(_ => new SqliteStepSessions(new DbContextOptionsBuilder<SqliteWorkflowDbContext>()
+                .UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options));
         }
         return services;
     }
@@ -88,6 +90,9 @@ public static class SqliteConnectionStrings
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
+    /// <summary>Stateless; one instance, so that every context's options are alike (one EF service provider).</summary>
+    public static readonly SqlitePragmas Instance = new();
+
     // synchronous=NORMAL is safe with WAL: a power cut may lose the last commits, never corrupt the file.
     private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
 

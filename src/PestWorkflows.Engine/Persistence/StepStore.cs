@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -25,15 +26,23 @@ internal enum InstanceWrite { Applied, RevisionChanged, Duplicate }
 /// <summary>
 /// The runtime's hot path in plain SQL over the context's own connection and transaction: the
 /// look-up for a resume (bookmark, instance and owning execution in one query) and the writes of one
-/// step (conditional instance update, then bookmarks, journal and execution records in one batch).
-/// Table names, column names and parameter conversions come from the EF model of the context, so
-/// the same code runs on SQLite and PostgreSQL. Everything else goes through EF as before.
+/// step (conditional instance update, then bookmarks, journal and execution records). Table names,
+/// column names and value conversions come from the EF model of the context, so the same SQL runs on
+/// SQLite and PostgreSQL. Two ways of executing it:
+/// <list type="bullet">
+/// <item>SQLite runs in-process: each statement is prepared once per physical connection and kept
+/// (see <see cref="SqliteStatement"/>), parameters are bound by position, and a step's rows are
+/// written one row per execution of a small statement.</item>
+/// <item>Other providers (PostgreSQL) go through ADO.NET commands, and a step's rows are sent as one
+/// batch of multi-row statements, to save round trips.</item>
+/// </list>
+/// Everything else goes through EF as before.
 /// </summary>
-internal sealed class StepStore
+internal sealed partial class StepStore
 {
     private static readonly ConditionalWeakTable<IModel, StepStore> Stores = new();
 
-    /// <summary>Rows per multi-row INSERT (keeps the parameter count far below both providers' limits).</summary>
+    /// <summary>Rows per multi-row INSERT (keeps the parameter count far below the provider's limits).</summary>
     private const int RowsPerInsert = 100;
 
     private readonly Table _instances;
@@ -45,16 +54,14 @@ internal sealed class StepStore
     private readonly string _instanceSql;
     private readonly string _upsertExecutionSuffix;
     private readonly string _closeBookmarkSql;
-    private readonly bool _rowAtATime;
+    private readonly string _closeBookmarksPrefix;
+    private readonly string _executionInsertSql;
+    private readonly string[] _updateInstanceSql;
 
     public static StepStore For(WorkflowDbContext db) => Stores.GetValue(db.Model, _ => new StepStore(db));
 
     private StepStore(WorkflowDbContext db)
     {
-        // SQLite runs in-process and looks statement parameters up by name, one by one: a small statement
-        // prepared once per step and executed per row costs less there than one multi-row statement. A
-        // database server (PostgreSQL) gets every row of the step in one batch, to save round trips.
-        _rowAtATime = db.Database.IsSqlite();
         var sql = db.GetService<ISqlGenerationHelper>();
         _instances = new Table(db.Model.FindEntityType(typeof(WorkflowInstanceRecord))!, sql);
         _bookmarks = new Table(db.Model.FindEntityType(typeof(BookmarkRecord))!, sql);
@@ -77,9 +84,9 @@ internal sealed class StepStore
             $"LEFT JOIN {_instances.Name} AS i ON {I(nameof(WorkflowInstanceRecord.Id))} = {B(nameof(BookmarkRecord.WorkflowInstanceId))} " +
             $"LEFT JOIN {_executions.Name} AS a ON {A(nameof(ActivityExecutionRecord.Id))} = {B(nameof(BookmarkRecord.ActivityInstanceId))} ";
         // An open bookmark first: a task's hash is unique, but a closed row is kept to answer "resumed already".
-        _byHashSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.Hash))} = @hash ORDER BY {closedFirst} LIMIT 1";
-        _byIdSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.Id))} = @id";
-        _instanceSql = $"SELECT {instanceColumns} FROM {_instances.Name} AS i WHERE {I(nameof(WorkflowInstanceRecord.Id))} = @id";
+        _byHashSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.Hash))} = @p0 ORDER BY {closedFirst} LIMIT 1";
+        _byIdSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.Id))} = @p0";
+        _instanceSql = $"SELECT {instanceColumns} FROM {_instances.Name} AS i WHERE {I(nameof(WorkflowInstanceRecord.Id))} = @p0";
 
         // A context that existed before the run has its row already (usually: one that was scheduled but
         // never ran before a fault has none). An upsert covers both; the columns a resumed execution keeps
@@ -94,31 +101,51 @@ internal sealed class StepStore
             Keep(nameof(ActivityExecutionRecord.ActivityState)),
             Keep(nameof(ActivityExecutionRecord.Outputs)),
             Keep(nameof(ActivityExecutionRecord.Exception)));
+        _executionInsertSql = _executions.SingleRowInsert + _upsertExecutionSuffix;
         var closedAt = _bookmarks[nameof(BookmarkRecord.ClosedAt)].Name;
         _closeBookmarkSql = $"UPDATE {_bookmarks.Name} SET {closedAt} = @p0 WHERE {closedAt} IS NULL AND {_bookmarks[nameof(BookmarkRecord.Id)].Name} = @p1";
+        _closeBookmarksPrefix = $"UPDATE {_bookmarks.Name} SET {closedAt} = @p0 WHERE {closedAt} IS NULL AND {_bookmarks[nameof(BookmarkRecord.Id)].Name} IN (";
+
+        // The instance update, with and without the indexed columns SubStatus and CorrelationId (see UpdateInstanceAsync).
+        _updateInstanceSql = new string[4];
+        for (var variant = 0; variant < 4; variant++)
+        {
+            var columns = UpdatedInstanceColumns((variant & 1) != 0, (variant & 2) != 0);
+            var set = string.Join(", ", columns.Select((c, i) => $"{_instances[c].Name} = {ParameterNames.Get(i)}"));
+            _updateInstanceSql[variant] = $"UPDATE {_instances.Name} SET {set} WHERE {_instances[nameof(WorkflowInstanceRecord.Id)].Name} = {ParameterNames.Get(columns.Length)} " +
+                                          $"AND {_instances[nameof(WorkflowInstanceRecord.Revision)].Name} = {ParameterNames.Get(columns.Length + 1)}";
+        }
     }
+
+    private static string[] UpdatedInstanceColumns(bool subStatus, bool correlationId) =>
+    [
+        nameof(WorkflowInstanceRecord.State), nameof(WorkflowInstanceRecord.Status),
+        .. subStatus ? [nameof(WorkflowInstanceRecord.SubStatus)] : Array.Empty<string>(),
+        .. correlationId ? [nameof(WorkflowInstanceRecord.CorrelationId)] : Array.Empty<string>(),
+        nameof(WorkflowInstanceRecord.Name), nameof(WorkflowInstanceRecord.IncidentCount), nameof(WorkflowInstanceRecord.UpdatedAt),
+        nameof(WorkflowInstanceRecord.FinishedAt), nameof(WorkflowInstanceRecord.Revision),
+    ];
 
     // ---- reads (outside the step's transaction; the instance revision guards what was read) ----------
 
     public Task<BookmarkRow?> FindBookmarkByHashAsync(WorkflowDbContext db, string hash, CancellationToken ct) =>
-        ReadBookmarkAsync(db, _byHashSql, _bookmarks[nameof(BookmarkRecord.Hash)], "@hash", hash, ct);
+        ReadBookmarkAsync(db, _byHashSql, _bookmarks[nameof(BookmarkRecord.Hash)], hash, ct);
 
     public Task<BookmarkRow?> FindBookmarkAsync(WorkflowDbContext db, string bookmarkId, CancellationToken ct) =>
-        ReadBookmarkAsync(db, _byIdSql, _bookmarks[nameof(BookmarkRecord.Id)], "@id", bookmarkId, ct);
+        ReadBookmarkAsync(db, _byIdSql, _bookmarks[nameof(BookmarkRecord.Id)], bookmarkId, ct);
 
-    private static async Task<BookmarkRow?> ReadBookmarkAsync(WorkflowDbContext db, string sql, Column column, string name, string value, CancellationToken ct)
+    private static async Task<BookmarkRow?> ReadBookmarkAsync(WorkflowDbContext db, string sql, Column column, string value, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var command = CreateCommand(db, sql);
-            command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, nullable: false));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) return null;
-            var instance = reader.IsDBNull(3) ? null : ReadInstance(reader, 3);
-            var executionId = reader.IsDBNull(9) ? null : reader.GetString(9);
-            return new BookmarkRow(reader.GetString(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2)) != 0, instance,
-                executionId, executionId is not null && !reader.IsDBNull(10) ? reader.GetString(10) : null);
+            await using var statement = Statement.Create(db, sql);
+            statement.Bind(0, column, value);
+            if (!await statement.ReadAsync(ct)) return null;
+            var instance = statement.IsNull(3) ? null : ReadInstance(statement, 3);
+            var executionId = statement.IsNull(9) ? null : statement.GetString(9);
+            return new BookmarkRow(statement.GetString(0), statement.GetString(1), statement.GetInt64(2) != 0, instance,
+                executionId, executionId is not null && !statement.IsNull(10) ? statement.GetString(10) : null);
         }
         finally
         {
@@ -131,10 +158,9 @@ internal sealed class StepStore
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var command = CreateCommand(db, _instanceSql);
-            command.Parameters.Add(_instances[nameof(WorkflowInstanceRecord.Id)].Mapping.CreateParameter(command, "@id", instanceId, nullable: false));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? ReadInstance(reader, 0) : null;
+            await using var statement = Statement.Create(db, _instanceSql);
+            statement.Bind(0, _instances[nameof(WorkflowInstanceRecord.Id)], instanceId);
+            return await statement.ReadAsync(ct) ? ReadInstance(statement, 0) : null;
         }
         finally
         {
@@ -142,23 +168,20 @@ internal sealed class StepStore
         }
     }
 
-    private static InstanceRow ReadInstance(DbDataReader reader, int at) => new(
-        reader.GetString(at), reader.GetString(at + 1), reader.GetString(at + 2), Convert.ToInt32(reader.GetValue(at + 3)),
-        reader.GetString(at + 4), reader.IsDBNull(at + 5) ? null : reader.GetString(at + 5));
+    private static InstanceRow ReadInstance(Statement row, int at) => new(
+        row.GetString(at), row.GetString(at + 1), row.GetString(at + 2), (int)row.GetInt64(at + 3),
+        row.GetString(at + 4), row.IsNull(at + 5) ? null : row.GetString(at + 5));
 
     // ---- writes (inside the step's transaction, which the caller has begun on db) ----------------------
 
     /// <summary>Inserts a new instance. Reports <see cref="InstanceWrite.Duplicate"/> when its id exists already.</summary>
     public async Task<InstanceWrite> InsertInstanceAsync(WorkflowDbContext db, WorkflowInstanceRecord instance, CancellationToken ct)
     {
-        await using var command = CreateCommand(db, "");
-        var sql = new StringBuilder();
-        var p = 0;
-        AppendInsert(sql, command, _instances, [instance], ref p, suffix: null);
-        command.CommandText = sql.ToString();
+        await using var statement = Statement.Create(db, _instances.SingleRowInsert);
+        statement.BindRow(_instances.InsertColumns, instance);
         try
         {
-            await command.ExecuteNonQueryAsync(ct);
+            await statement.ExecuteAsync(ct);
             return InstanceWrite.Applied;
         }
         catch (DbException e) when (IsDuplicateKey(e))
@@ -169,35 +192,28 @@ internal sealed class StepStore
 
     /// <summary>
     /// Writes the instance's new state if its revision is still <paramref name="expectedRevision"/>.
-    /// Indexed columns are only written when they change, so that an unchanged index is not rewritten.
+    /// SubStatus and CorrelationId are indexed: they are only written when they change, so that an
+    /// unchanged index entry is not rewritten (SQLite rewrites the index of every column it sets).
     /// </summary>
     public async Task<InstanceWrite> UpdateInstanceAsync(WorkflowDbContext db, WorkflowInstanceRecord instance, InstanceRow previous, int expectedRevision, CancellationToken ct)
     {
-        await using var command = CreateCommand(db, "");
-        var sql = new StringBuilder("UPDATE ").Append(_instances.Name).Append(" SET ");
+        var subStatus = instance.SubStatus != previous.SubStatus;
+        var correlationId = instance.CorrelationId != previous.CorrelationId;
+        await using var statement = Statement.Create(db, _updateInstanceSql[(subStatus ? 1 : 0) | (correlationId ? 2 : 0)]);
         var p = 0;
-        var first = true;
-        void Set(string property, object? value)
-        {
-            if (!first) sql.Append(", ");
-            first = false;
-            sql.Append(_instances[property].Name).Append(" = ").Append(AddParameter(command, _instances[property], value, ref p));
-        }
+        void Set(string property, object? value) => statement.Bind(p++, _instances[property], value);
         Set(nameof(WorkflowInstanceRecord.State), instance.State);
         Set(nameof(WorkflowInstanceRecord.Status), instance.Status);
-        if (instance.SubStatus != previous.SubStatus) Set(nameof(WorkflowInstanceRecord.SubStatus), instance.SubStatus);
-        if (instance.CorrelationId != previous.CorrelationId) Set(nameof(WorkflowInstanceRecord.CorrelationId), instance.CorrelationId);
+        if (subStatus) Set(nameof(WorkflowInstanceRecord.SubStatus), instance.SubStatus);
+        if (correlationId) Set(nameof(WorkflowInstanceRecord.CorrelationId), instance.CorrelationId);
         Set(nameof(WorkflowInstanceRecord.Name), instance.Name);
         Set(nameof(WorkflowInstanceRecord.IncidentCount), instance.IncidentCount);
         Set(nameof(WorkflowInstanceRecord.UpdatedAt), instance.UpdatedAt);
         Set(nameof(WorkflowInstanceRecord.FinishedAt), instance.FinishedAt);
         Set(nameof(WorkflowInstanceRecord.Revision), expectedRevision + 1);
-        sql.Append(" WHERE ").Append(_instances[nameof(WorkflowInstanceRecord.Id)].Name).Append(" = ")
-            .Append(AddParameter(command, _instances[nameof(WorkflowInstanceRecord.Id)], instance.Id, ref p))
-            .Append(" AND ").Append(_instances[nameof(WorkflowInstanceRecord.Revision)].Name).Append(" = ")
-            .Append(AddParameter(command, _instances[nameof(WorkflowInstanceRecord.Revision)], expectedRevision, ref p));
-        command.CommandText = sql.ToString();
-        return await command.ExecuteNonQueryAsync(ct) == 1 ? InstanceWrite.Applied : InstanceWrite.RevisionChanged;
+        Set(nameof(WorkflowInstanceRecord.Id), instance.Id);
+        Set(nameof(WorkflowInstanceRecord.Revision), expectedRevision);
+        return await statement.ExecuteAsync(ct) == 1 ? InstanceWrite.Applied : InstanceWrite.RevisionChanged;
     }
 
     /// <summary>The stored outputs of the given executions (rows that do not exist are left out).</summary>
@@ -224,44 +240,47 @@ internal sealed class StepStore
 
     /// <summary>
     /// Closes the resumed bookmarks and inserts the new bookmarks, journal lines and execution records
-    /// (upserted: see the constructor) in one batch.
+    /// (upserted: see the constructor).
     /// </summary>
     public async Task WriteRowsAsync(WorkflowDbContext db, IReadOnlyCollection<string> closedBookmarkIds, DateTimeOffset closedAt,
         IReadOnlyList<BookmarkRecord> newBookmarks, IReadOnlyList<JournalRecord> journal, IReadOnlyList<ActivityExecutionRecord> executions, CancellationToken ct)
     {
         if (closedBookmarkIds.Count == 0 && newBookmarks.Count == 0 && journal.Count == 0 && executions.Count == 0) return;
-        if (_rowAtATime)
+        if (db.Database.GetDbConnection() is SqliteConnection)
         {
-            await CloseBookmarksAsync(db, closedBookmarkIds, closedAt, ct);
-            await InsertRowsAsync(db, _bookmarks, newBookmarks, suffix: null, ct);
-            await InsertRowsAsync(db, _journal, journal, suffix: null, ct);
-            await InsertRowsAsync(db, _executions, executions, _upsertExecutionSuffix, ct);
+            // In-process: one small cached statement per table, executed once per row.
+            if (closedBookmarkIds.Count > 0)
+            {
+                await using var close = Statement.Create(db, _closeBookmarkSql);
+                foreach (var bookmarkId in closedBookmarkIds)
+                {
+                    close.Bind(0, _bookmarks[nameof(BookmarkRecord.ClosedAt)], closedAt);
+                    close.Bind(1, _bookmarks[nameof(BookmarkRecord.Id)], bookmarkId);
+                    await close.ExecuteAsync(ct);
+                }
+            }
+            await InsertRowsAsync(db, _bookmarks.SingleRowInsert, _bookmarks, newBookmarks, ct);
+            await InsertRowsAsync(db, _journal.SingleRowInsert, _journal, journal, ct);
+            await InsertRowsAsync(db, _executionInsertSql, _executions, executions, ct);
             return;
         }
+
+        // A database server: everything in one command (one round trip), rows in multi-row statements.
         await using var command = CreateCommand(db, "");
         var sql = new StringBuilder(1024);
         var p = 0;
         if (closedBookmarkIds.Count > 0)
         {
-            var id = _bookmarks[nameof(BookmarkRecord.Id)];
-            var closed = _bookmarks[nameof(BookmarkRecord.ClosedAt)];
-            sql.Append("UPDATE ").Append(_bookmarks.Name).Append(" SET ").Append(closed.Name).Append(" = ")
-                .Append(AddParameter(command, closed, closedAt, ref p)).Append(" WHERE ").Append(closed.Name).Append(" IS NULL AND ").Append(id.Name);
-            if (closedBookmarkIds.Count == 1)
-                sql.Append(" = ").Append(AddParameter(command, id, closedBookmarkIds.First(), ref p));
-            else
+            sql.Append(_closeBookmarksPrefix);
+            AddParameter(command, _bookmarks[nameof(BookmarkRecord.ClosedAt)], closedAt, ref p);
+            var first = true;
+            foreach (var bookmarkId in closedBookmarkIds)
             {
-                sql.Append(" IN (");
-                var firstId = true;
-                foreach (var bookmarkId in closedBookmarkIds)
-                {
-                    if (!firstId) sql.Append(", ");
-                    firstId = false;
-                    sql.Append(AddParameter(command, id, bookmarkId, ref p));
-                }
-                sql.Append(')');
+                if (!first) sql.Append(", ");
+                first = false;
+                sql.Append(AddParameter(command, _bookmarks[nameof(BookmarkRecord.Id)], bookmarkId, ref p));
             }
-            sql.Append(";\n");
+            sql.Append(");\n");
         }
         for (var i = 0; i < newBookmarks.Count; i += RowsPerInsert)
             AppendInsert(sql, command, _bookmarks, Slice(newBookmarks, i), ref p, suffix: null);
@@ -273,41 +292,16 @@ internal sealed class StepStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task CloseBookmarksAsync(WorkflowDbContext db, IReadOnlyCollection<string> bookmarkIds, DateTimeOffset closedAt, CancellationToken ct)
-    {
-        if (bookmarkIds.Count == 0) return;
-        await using var command = CreateCommand(db, _closeBookmarkSql);
-        var p = 0;
-        AddParameter(command, _bookmarks[nameof(BookmarkRecord.ClosedAt)], closedAt, ref p);
-        var id = _bookmarks[nameof(BookmarkRecord.Id)];
-        AddParameter(command, id, null, ref p);
-        foreach (var bookmarkId in bookmarkIds)
-        {
-            command.Parameters[1].Value = ProviderValue(id, bookmarkId);
-            await command.ExecuteNonQueryAsync(ct);
-        }
-    }
-
-    /// <summary>One single-row statement, prepared on its first execution and executed again for each further row.</summary>
-    private static async Task InsertRowsAsync<T>(WorkflowDbContext db, Table table, IReadOnlyList<T> rows, string? suffix, CancellationToken ct) where T : class
+    private static async Task InsertRowsAsync<T>(WorkflowDbContext db, string sql, Table table, IReadOnlyList<T> rows, CancellationToken ct) where T : class
     {
         if (rows.Count == 0) return;
-        await using var command = CreateCommand(db, suffix is null ? table.SingleRowInsert : table.SingleRowInsert + suffix);
-        var columns = table.InsertColumns;
-        var p = 0;
-        foreach (var column in columns) AddParameter(command, column, column.Getter.GetClrValue(rows[0]), ref p);
-        await command.ExecuteNonQueryAsync(ct);
-        for (var r = 1; r < rows.Count; r++)
+        await using var statement = Statement.Create(db, sql);
+        foreach (var row in rows)
         {
-            for (var c = 0; c < columns.Length; c++)
-                command.Parameters[c].Value = ProviderValue(columns[c], columns[c].Getter.GetClrValue(rows[r]));
-            await command.ExecuteNonQueryAsync(ct);
+            statement.BindRow(table.InsertColumns, row);
+            await statement.ExecuteAsync(ct);
         }
     }
-
-    /// <summary>What <see cref="RelationalTypeMapping.CreateParameter"/> would bind for the value (through the column's converter).</summary>
-    private static object ProviderValue(Column column, object? value) =>
-        (value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
 
     private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> rows, int start) =>
         start == 0 && rows.Count <= RowsPerInsert ? rows : rows.Skip(start).Take(RowsPerInsert).ToList();
@@ -355,7 +349,11 @@ internal sealed class StepStore
         public static string Get(int i) => i < Cached.Length ? Cached[i] : "@p" + i;
     }
 
-    private sealed record Column(string Name, IProperty Property, RelationalTypeMapping Mapping, IClrPropertyGetter Getter);
+    private sealed record Column(string Name, IProperty Property, RelationalTypeMapping Mapping, IClrPropertyGetter Getter)
+    {
+        /// <summary>The value as stored (after the model's value converter, e.g. UTC ticks for times on SQLite).</summary>
+        public object? ToProvider(object? value) => value is null ? null : Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
+    }
 
     private sealed class Table
     {
@@ -380,5 +378,68 @@ internal sealed class StepStore
         /// <summary>INSERT of one row, with the parameters @p0, @p1, ... in the order of <see cref="InsertColumns"/>.</summary>
         public string SingleRowInsert { get; }
         public Column this[string property] => _byProperty[property];
+    }
+
+    /// <summary>
+    /// One statement whose parameters are @p0, @p1, ... in order of appearance, bound by position;
+    /// executed once or several times (bind again before each execution), or read row by row.
+    /// </summary>
+    private abstract class Statement : IAsyncDisposable
+    {
+        public static Statement Create(WorkflowDbContext db, string sql) =>
+            db.Database.GetDbConnection() is SqliteConnection sqlite ? new SqliteStatement(sqlite, sql) : new CommandStatement(CreateCommand(db, sql));
+
+        public abstract void Bind(int index, Column column, object? value);
+
+        public void BindRow(Column[] columns, object row)
+        {
+            for (var c = 0; c < columns.Length; c++) Bind(c, columns[c], columns[c].Getter.GetClrValue(row));
+        }
+
+        /// <summary>Runs the statement; returns the number of rows it changed.</summary>
+        public abstract ValueTask<int> ExecuteAsync(CancellationToken ct);
+
+        /// <summary>Moves to the next result row (the first on the first call).</summary>
+        public abstract ValueTask<bool> ReadAsync(CancellationToken ct);
+
+        public abstract bool IsNull(int column);
+        public abstract string GetString(int column);
+        public abstract long GetInt64(int column);
+        public abstract ValueTask DisposeAsync();
+    }
+
+    /// <summary>ADO.NET: a command with named parameters created through the EF type mappings.</summary>
+    private sealed class CommandStatement(DbCommand command) : Statement
+    {
+        private DbDataReader? _reader;
+
+        public override void Bind(int index, Column column, object? value)
+        {
+            if (index < command.Parameters.Count)
+                command.Parameters[index].Value = column.ToProvider(value) ?? DBNull.Value;
+            else
+            {
+                var p = index;
+                AddParameter(command, column, value, ref p);
+            }
+        }
+
+        public override async ValueTask<int> ExecuteAsync(CancellationToken ct) => await command.ExecuteNonQueryAsync(ct);
+
+        public override async ValueTask<bool> ReadAsync(CancellationToken ct)
+        {
+            _reader ??= await command.ExecuteReaderAsync(ct);
+            return await _reader.ReadAsync(ct);
+        }
+
+        public override bool IsNull(int column) => _reader!.IsDBNull(column);
+        public override string GetString(int column) => _reader!.GetString(column);
+        public override long GetInt64(int column) => Convert.ToInt64(_reader!.GetValue(column), System.Globalization.CultureInfo.InvariantCulture);
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_reader is not null) await _reader.DisposeAsync();
+            await command.DisposeAsync();
+        }
     }
 }

@@ -74,14 +74,16 @@ public sealed class WorkflowRuntime(
         var workflow = await definitions.LoadWorkflowAsync(definitionVersionId, ct);
         if (workflow is null) return WorkflowRunResult.NotFound($"Definition version '{definitionVersionId}' does not exist.");
         var run = await runner.StartAsync(workflow, options, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var lease = await ContextAsync(ct);
+        var db = lease.Db;
         return await CommitAsync(db, run, previous: null, knownOutputs: null, ct);
     }
 
     /// <summary>Resumes one bookmark with the given input.</summary>
     public async Task<WorkflowRunResult> ResumeAsync(string bookmarkId, IDictionary<string, JsonNode?>? input = null, string? actor = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var lease = await ContextAsync(ct);
+        var db = lease.Db;
         // One query reads the bookmark, its instance and the record of the activity that owns it.
         var bookmark = await StepStore.For(db).FindBookmarkAsync(db, bookmarkId, ct);
         if (bookmark is null) return WorkflowRunResult.NotFound($"Bookmark '{bookmarkId}' does not exist.");
@@ -92,7 +94,8 @@ public sealed class WorkflowRuntime(
     public async Task<WorkflowRunResult> CompleteTaskAsync(string taskId, JsonNode? result, string? actor = null, CancellationToken ct = default)
     {
         var hash = StimulusHasher.Hash("Elsa.RunTask", RunTask.TaskStimulus(taskId), null);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var lease = await ContextAsync(ct);
+        var db = lease.Db;
         // As above, by the task's hash; an open bookmark is preferred over a closed one.
         var bookmark = await StepStore.For(db).FindBookmarkByHashAsync(db, hash, ct);
         if (bookmark is null) return WorkflowRunResult.NotFound($"Task '{taskId}' does not exist.");
@@ -124,9 +127,9 @@ public sealed class WorkflowRuntime(
     {
         var hash = StimulusHasher.Hash("Elsa.Event", Event.EventStimulus(eventName), null);
         List<string> ids;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        await using (var lease = await ContextAsync(ct))
         {
-            var query = db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash && b.ClosedAt == null);
+            var query = lease.Db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash && b.ClosedAt == null);
             if (correlationId is not null) query = query.Where(b => b.CorrelationId == correlationId);
             if (workflowInstanceId is not null) query = query.Where(b => b.WorkflowInstanceId == workflowInstanceId);
             ids = await query.OrderBy(b => b.CreatedAt).Select(b => b.Id).ToListAsync(ct);
@@ -143,7 +146,8 @@ public sealed class WorkflowRuntime(
     /// <summary>Retries the open incidents of a faulted instance.</summary>
     public async Task<WorkflowRunResult> RetryAsync(string instanceId, string? actor = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var lease = await ContextAsync(ct);
+        var db = lease.Db;
         var instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
         if (instance is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
         var (state, workflow) = await MaterializeAsync(instance, ct);
@@ -154,7 +158,8 @@ public sealed class WorkflowRuntime(
     /// <summary>Cancels an instance.</summary>
     public async Task<WorkflowRunResult> CancelAsync(string instanceId, string? actor = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var lease = await ContextAsync(ct);
+        var db = lease.Db;
         var instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
         if (instance is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
         var (state, workflow) = await MaterializeAsync(instance, ct);
@@ -165,9 +170,31 @@ public sealed class WorkflowRuntime(
     public async Task<WorkflowState?> GetStateAsync(string instanceId, CancellationToken ct = default)
     {
         InstanceRow? instance;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
+        await using (var lease = await ContextAsync(ct))
+            instance = await StepStore.For(lease.Db).FindInstanceAsync(lease.Db, instanceId, ct);
         return instance is null ? null : JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
+    }
+
+    private SqliteStepSessions? _sessions;
+    private volatile bool _sessionsResolved;
+
+    /// <summary>The context for one operation: on SQLite one of the runtime's kept-open contexts, else a pooled one.</summary>
+    private async ValueTask<StepContext> ContextAsync(CancellationToken ct)
+    {
+        if (!_sessionsResolved)
+        {
+            _sessions = services.GetService<SqliteStepSessions>();
+            _sessionsResolved = true;
+        }
+        return _sessions is { } sessions
+            ? new StepContext(await sessions.RentAsync(ct), sessions)
+            : new StepContext(await dbFactory.CreateDbContextAsync(ct), null);
+    }
+
+    private readonly struct StepContext(WorkflowDbContext db, SqliteStepSessions? sessions) : IAsyncDisposable
+    {
+        public WorkflowDbContext Db => db;
+        public ValueTask DisposeAsync() => sessions?.ReturnAsync(db) ?? db.DisposeAsync();
     }
 
     private async Task<(WorkflowState, Workflow)> MaterializeAsync(InstanceRow instance, CancellationToken ct)
