@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace PestWorkflows.Engine.Persistence;
@@ -54,7 +55,7 @@ internal sealed class SqliteStepSessions(DbContextOptions<SqliteWorkflowDbContex
             await DrainAsync(); // disposed meanwhile
             return;
         }
-        await db.DisposeAsync();
+        await CloseAsync(db);
     }
 
     public async ValueTask DisposeAsync()
@@ -65,6 +66,19 @@ internal sealed class SqliteStepSessions(DbContextOptions<SqliteWorkflowDbContex
 
     private async ValueTask DrainAsync()
     {
-        while (_idle.TryPop(out var db)) await db.DisposeAsync();
+        while (_idle.TryPop(out var db)) await CloseAsync(db);
+    }
+
+    /// <summary>Disposes the context, after finalizing the statements StepStore kept for its connection.</summary>
+    private static async ValueTask CloseAsync(WorkflowDbContext db)
+    {
+        try
+        {
+            if (db.Database.GetDbConnection() is SqliteConnection connection) StepStore.ReleaseStatements(connection);
+        }
+        finally
+        {
+            await db.DisposeAsync();
+        }
     }
 }

@@ -21,9 +21,23 @@ internal sealed partial class StepStore
     /// Microsoft.Data.Sqlite binds them; errors are raised as the same <see cref="SqliteException"/>.
     /// </para>
     /// </summary>
+    /// <summary>
+    /// Finalizes the statements kept for the connection's handle (call before the connection closes, so
+    /// that the handle goes back to the pool without them). Without this they are finalized when the
+    /// handle is collected.
+    /// </summary>
+    public static void ReleaseStatements(SqliteConnection connection) => SqliteStatement.Release(connection);
+
     private sealed class SqliteStatement : Statement
     {
         private static readonly ConditionalWeakTable<sqlite3, Dictionary<string, sqlite3_stmt>> Prepared = new();
+
+        public static void Release(SqliteConnection connection)
+        {
+            if (connection.Handle is not { } db || !Prepared.TryGetValue(db, out var cache)) return;
+            Prepared.Remove(db);
+            foreach (var stmt in cache.Values) stmt.Dispose();
+        }
 
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _stmt;
