@@ -88,16 +88,8 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
     public async Task<WorkflowDefinitionRecord?> FindAsync(string definitionId, VersionOptions options, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId);
-        query = options switch
-        {
-            VersionOptions.Latest => query.Where(d => d.IsLatest),
-            VersionOptions.Published => query.Where(d => d.IsPublished),
-            VersionOptions.LatestOrPublished => query.Where(d => d.IsLatest || d.IsPublished),
-            VersionOptions.Draft => query.Where(d => !d.IsPublished),
-            _ => query,
-        };
-        return await query.OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
+        return await Select(db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId), options)
+            .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
     }
 
     public async Task<WorkflowDefinitionRecord?> FindVersionAsync(string definitionVersionId, CancellationToken ct = default)
@@ -109,17 +101,18 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
     public async Task<IReadOnlyList<WorkflowDefinitionRecord>> ListAsync(VersionOptions options, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Definitions.AsNoTracking();
-        query = options switch
-        {
-            VersionOptions.Latest => query.Where(d => d.IsLatest),
-            VersionOptions.Published => query.Where(d => d.IsPublished),
-            VersionOptions.LatestOrPublished => query.Where(d => d.IsLatest || d.IsPublished),
-            VersionOptions.Draft => query.Where(d => !d.IsPublished),
-            _ => query,
-        };
-        return await query.OrderBy(d => d.Name).ThenBy(d => d.Version).ToListAsync(ct);
+        return await Select(db.Definitions.AsNoTracking(), options).OrderBy(d => d.Name).ThenBy(d => d.Version).ToListAsync(ct);
     }
+
+    /// <summary>Elsa's version filter.</summary>
+    private static IQueryable<WorkflowDefinitionRecord> Select(IQueryable<WorkflowDefinitionRecord> query, VersionOptions options) => options switch
+    {
+        VersionOptions.Latest => query.Where(d => d.IsLatest),
+        VersionOptions.Published => query.Where(d => d.IsPublished),
+        VersionOptions.LatestOrPublished => query.Where(d => d.IsLatest || d.IsPublished),
+        VersionOptions.Draft => query.Where(d => !d.IsPublished),
+        _ => query,
+    };
 
     /// <summary>The executable workflow of one version, built once and cached.</summary>
     public Workflow Materialize(WorkflowDefinitionRecord record) =>

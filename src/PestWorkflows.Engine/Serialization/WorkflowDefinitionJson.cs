@@ -91,7 +91,7 @@ public sealed class WorkflowDefinitionJson(ActivityRegistry registry)
         return new Variable((string?)item["id"] ?? name, name, typeName, ValueConverter.ToJsonNode(initial));
     }
 
-    private Activity? ReadActivity(JsonObject json, string parentNodeId, List<string> problems, bool isRoot = true)
+    private Activity? ReadActivity(JsonObject json, string parentNodeId, List<string> problems)
     {
         var type = (string?)json["type"];
         var id = (string?)json["id"];
@@ -102,7 +102,7 @@ public sealed class WorkflowDefinitionJson(ActivityRegistry registry)
 
         var activity = descriptor.CreateInstance();
         activity.Id = id;
-        activity.NodeId = isRoot ? $"{parentNodeId}:{id}" : $"{parentNodeId}:{id}";
+        activity.NodeId = $"{parentNodeId}:{id}";
         activity.Type = type;
         activity.Name = (string?)json["name"];
         activity.Version = (int?)json["version"] ?? 1;
@@ -128,7 +128,7 @@ public sealed class WorkflowDefinitionJson(ActivityRegistry registry)
                 ReadFlowchart(flowchart, json, activity.NodeId, problems);
                 break;
             case FlowNode node when Property(json, "body") is JsonObject body:
-                node.Body = ReadActivity(body, activity.NodeId, problems, isRoot: false);
+                node.Body = ReadActivity(body, activity.NodeId, problems);
                 break;
         }
         return activity;
@@ -141,7 +141,7 @@ public sealed class WorkflowDefinitionJson(ActivityRegistry registry)
         foreach (var item in (json["activities"] as JsonArray ?? []).OfType<JsonObject>())
         {
             if ((string?)item["id"] is { } declaredId) declared.Add(declaredId);
-            var child = ReadActivity(item, nodeId, problems, isRoot: false);
+            var child = ReadActivity(item, nodeId, problems);
             if (child is null) continue;
             if (!byId.TryAdd(child.Id, child)) { problems.Add($"Two activities in flowchart '{flowchart.Id}' have the id '{child.Id}'."); continue; }
             flowchart.Activities.Add(child);
