@@ -179,19 +179,7 @@ public sealed class WorkflowExecutionContext
     internal async ValueTask CompleteAsync(ActivityExecutionContext context, IReadOnlyList<string> outcomes)
     {
         if (context.Status is ActivityStatus.Completed or ActivityStatus.Canceled) return;
-
-        // Completing an activity cancels whatever of its children still runs (Elsa does the same).
-        foreach (var child in ChildrenOf(context).ToList())
-            await CancelAsync(child, notifyParent: false);
-
-        context.Status = ActivityStatus.Completed;
-        foreach (var bookmark in State.Bookmarks.Where(b => b.ActivityInstanceId == context.Id).ToList())
-            RemoveBookmark(bookmark);
-
-        var record = Execution(context);
-        record.Status = ActivityStatus.Completed;
-        record.CompletedAt = Clock.GetUtcNow();
-        record.HasBookmarks = false;
+        await CloseAsync(context, ActivityStatus.Completed);
         Journal(JournalEvents.Completed, context, payload: new JsonObject { ["Outcomes"] = new JsonArray(outcomes.Select(o => (JsonNode?)o).ToArray()) });
 
         if (context.Parent is { } parent && parent.Activity is IContainerActivity container)
@@ -201,20 +189,27 @@ public sealed class WorkflowExecutionContext
         Remove(context);
     }
 
+    /// <summary>Ends an activity as completed or cancelled: whatever of its children still runs is
+    /// cancelled (as in Elsa), its bookmarks go, and its execution record is closed.</summary>
+    private async ValueTask CloseAsync(ActivityExecutionContext context, ActivityStatus status)
+    {
+        foreach (var child in ChildrenOf(context).ToList())
+            await CancelAsync(child, notifyParent: false);
+        context.Status = status;
+        foreach (var bookmark in State.Bookmarks.Where(b => b.ActivityInstanceId == context.Id).ToList())
+            RemoveBookmark(bookmark);
+        var record = Execution(context);
+        record.Status = status;
+        record.CompletedAt = Clock.GetUtcNow();
+        record.HasBookmarks = false;
+    }
+
     internal ValueTask CancelAsync(ActivityExecutionContext context) => CancelAsync(context, notifyParent: true);
 
     private async ValueTask CancelAsync(ActivityExecutionContext context, bool notifyParent)
     {
         if (context.Status is ActivityStatus.Completed or ActivityStatus.Canceled) return;
-        foreach (var child in ChildrenOf(context).ToList())
-            await CancelAsync(child, notifyParent: false);
-
-        context.Status = ActivityStatus.Canceled;
-        foreach (var bookmark in State.Bookmarks.Where(b => b.ActivityInstanceId == context.Id).ToList())
-            RemoveBookmark(bookmark);
-        var record = Execution(context);
-        record.Status = ActivityStatus.Canceled;
-        record.CompletedAt = Clock.GetUtcNow();
+        await CloseAsync(context, ActivityStatus.Canceled);
         Journal(JournalEvents.Canceled, context);
         Remove(context);
 

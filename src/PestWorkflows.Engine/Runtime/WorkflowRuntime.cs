@@ -144,27 +144,23 @@ public sealed class WorkflowRuntime(
     }
 
     /// <summary>Retries the open incidents of a faulted instance.</summary>
-    public async Task<WorkflowRunResult> RetryAsync(string instanceId, string? actor = null, CancellationToken ct = default)
-    {
-        await using var lease = await ContextAsync(ct);
-        var db = lease.Db;
-        var instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
-        if (instance is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
-        var (state, workflow) = await MaterializeAsync(instance, ct);
-        var run = await runner.RetryAsync(workflow, state, actor, ct);
-        return await CommitAsync(db, run, instance, knownOutputs: null, ct);
-    }
+    public Task<WorkflowRunResult> RetryAsync(string instanceId, string? actor = null, CancellationToken ct = default) =>
+        RunOnInstanceAsync(instanceId, (workflow, state) => runner.RetryAsync(workflow, state, actor, ct), ct);
 
     /// <summary>Cancels an instance.</summary>
-    public async Task<WorkflowRunResult> CancelAsync(string instanceId, string? actor = null, CancellationToken ct = default)
+    public Task<WorkflowRunResult> CancelAsync(string instanceId, string? actor = null, CancellationToken ct = default) =>
+        RunOnInstanceAsync(instanceId, (workflow, state) => Task.FromResult(runner.Cancel(workflow, state, actor)), ct);
+
+    /// <summary>Loads an instance, runs something on it, and commits that as one step.</summary>
+    private async Task<WorkflowRunResult> RunOnInstanceAsync(string instanceId,
+        Func<Workflow, WorkflowState, Task<WorkflowExecutionContext>> run, CancellationToken ct)
     {
         await using var lease = await ContextAsync(ct);
         var db = lease.Db;
         var instance = await StepStore.For(db).FindInstanceAsync(db, instanceId, ct);
         if (instance is null) return WorkflowRunResult.NotFound($"Instance '{instanceId}' does not exist.");
         var (state, workflow) = await MaterializeAsync(instance, ct);
-        var run = runner.Cancel(workflow, state, actor);
-        return await CommitAsync(db, run, instance, knownOutputs: null, ct);
+        return await CommitAsync(db, await run(workflow, state), instance, knownOutputs: null, ct);
     }
 
     public async Task<WorkflowState?> GetStateAsync(string instanceId, CancellationToken ct = default)
