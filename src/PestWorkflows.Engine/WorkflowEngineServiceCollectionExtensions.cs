@@ -24,6 +24,12 @@ public sealed class WorkflowEngineOptions
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long a claimed timer stays with one dispatcher before another may take it.</summary>
     public TimeSpan TimerClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// Whether this host fires due timers in the background. Off for a host that must not (tests
+    /// that drive <see cref="TimerDispatcher.DispatchDueAsync"/> themselves, so no background pass
+    /// races them); the timers stay in the database for a host that does.
+    /// </summary>
+    public bool DispatchTimers { get; set; } = true;
 }
 
 public static class WorkflowEngineServiceCollectionExtensions

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using PestWorkflows.Host.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -11,65 +8,21 @@ namespace PestWorkflows.Host.Tests;
 /// <summary>The built host, started the way a user starts it, on an empty folder.</summary>
 public sealed class HostProcessTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task The_built_host_starts_in_an_empty_folder_creates_data_pestworkflows_db_and_answers_health()
     {
-        var hostDll = FindHostDll();
         var workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-host-process", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workDir);
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
-
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(hostDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url);
-        // As on a fresh machine: nothing says where the database is, so the default data/pestworkflows.db is used.
-        foreach (var name in new[] { "ConnectionStrings__Workflows", "Database__Provider", "ASPNETCORE_URLS", "DOTNET_URLS", "DOTNET_ENVIRONMENT", "Demo__Password", "Demo__Enabled" })
-            start.Environment.Remove(name);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // what `dotnet run` sets through launchSettings.json
-        start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
-
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        Assert.True(process.Start(), "dotnet could not be started");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var host = await HostProcess.StartAsync(workDir);
         try
         {
+            var url = host.Url;
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var healthy = false;
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < StartTimeout && !process.HasExited)
-            {
-                try
-                {
-                    using var response = await http.GetAsync($"{url}/health");
-                    if (response.StatusCode == HttpStatusCode.OK) { healthy = true; break; }
-                }
-                catch (HttpRequestException) { /* not listening yet */ }
-                catch (TaskCanceledException) { /* slow start */ }
-                await Task.Delay(250);
-            }
-
-            Assert.True(healthy, $"GET {url}/health did not answer 200 within {StartTimeout.TotalSeconds} s (exited: {process.HasExited}).\nstdout:\n{Text(stdout)}\nstderr:\n{Text(stderr)}");
             var database = Path.Combine(workDir, "data", "pestworkflows.db");
-            Assert.True(File.Exists(database), $"{database} was not created.\nstdout:\n{Text(stdout)}");
+            Assert.True(File.Exists(database), $"{database} was not created.\nstdout:\n{host.Stdout}");
 
             // The log line is written before the host listens, so it is in stdout by now.
-            var log = Text(stdout);
+            var log = host.Stdout;
             var line = log.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Database: SQLite ", StringComparison.Ordinal));
             Assert.True(line is not null, $"No 'Database: SQLite ...' line in stdout:\n{log}");
             Assert.EndsWith(Path.Combine("data", "pestworkflows.db"), line);
@@ -92,38 +45,10 @@ public sealed class HostProcessTests(ITestOutputHelper output)
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-            output.WriteLine(Text(stdout));
+            await host.DisposeAsync();
+            output.WriteLine(host.Stdout);
             SqliteConnection.ClearAllPools();
             try { Directory.Delete(workDir, recursive: true); } catch (IOException) { }
         }
-    }
-
-    /// <summary>The host's own build output (as <c>dotnet run</c> would use), else the copy next to the tests.</summary>
-    private static string FindHostDll()
-    {
-        var candidates = new[]
-        {
-            Path.Combine(RepoPaths.Root, "src", "PestWorkflows.Host", "bin", RepoPaths.Configuration, "net10.0", "PestWorkflows.Host.dll"),
-            Path.Combine(AppContext.BaseDirectory, "PestWorkflows.Host.dll"),
-        };
-        return candidates.FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException($"PestWorkflows.Host.dll not found; looked at {string.Join(", ", candidates)}. Build the solution first.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Text(StringBuilder builder)
-    {
-        lock (builder) return builder.ToString();
     }
 }

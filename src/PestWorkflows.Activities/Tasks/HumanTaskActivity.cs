@@ -105,7 +105,7 @@ public abstract class HumanTaskActivity : Activity
         var values = result["values"] as JsonObject ?? new JsonObject();
         var taskId = (string)bookmark.Payload!["taskId"]!;
         context.Properties.Remove(TaskIdProperty);
-        context.AddStepEffect(new HumanTaskCompleted(taskId, context.WorkflowInstanceId, outcome, (string?)result["completedBy"]));
+        context.AddStepEffect(new HumanTaskCompleted(taskId, context.WorkflowInstanceId, outcome, (string?)result["completedBy"], (JsonObject)values.DeepClone()));
         await OnTaskCompletedAsync(context, outcome, values);
         if (context.Status == ActivityStatus.Running)
             await context.CompleteActivityWithOutcomesAsync(outcome);

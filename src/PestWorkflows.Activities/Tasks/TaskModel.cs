@@ -60,8 +60,9 @@ public sealed record HumanTaskCreated(
     IReadOnlyList<TaskField> Fields,
     IReadOnlyList<TaskOutcome> Outcomes);
 
-/// <summary>A task was completed with an outcome.</summary>
-public sealed record HumanTaskCompleted(string TaskId, string WorkflowInstanceId, string Outcome, string? CompletedBy);
+/// <summary>A task was completed with an outcome and what the person filled in (kept with the step,
+/// so a crash never keeps the completion and loses the form).</summary>
+public sealed record HumanTaskCompleted(string TaskId, string WorkflowInstanceId, string Outcome, string? CompletedBy, System.Text.Json.Nodes.JsonObject Values);
 
 /// <summary>A task is no longer needed (the flow moved on without it).</summary>
 public sealed record HumanTaskCancelled(string TaskId, string WorkflowInstanceId, string Reason);

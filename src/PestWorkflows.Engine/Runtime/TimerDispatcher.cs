@@ -24,6 +24,7 @@ public sealed class TimerDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.DispatchTimers) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

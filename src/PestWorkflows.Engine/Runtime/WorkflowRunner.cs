@@ -13,6 +13,12 @@ public sealed record StartWorkflowOptions
     /// <summary>Overrides the definition's flowchart mode for this instance.</summary>
     public FlowchartExecutionMode? FlowchartMode { get; init; }
     public string? Actor { get; init; }
+    /// <summary>
+    /// Effects the caller records with the instance's first step, handed to the
+    /// <see cref="IStepEffectHandler"/>s before the activities' own: the record the instance is for
+    /// (a case) then exists exactly when its instance does.
+    /// </summary>
+    public IReadOnlyList<object>? StepEffects { get; init; }
 }
 
 /// <summary>
@@ -43,6 +49,7 @@ public sealed class WorkflowRunner(IServiceProvider services, TimeProvider clock
             state.Variables[variable.Id] = variable.InitialValue?.DeepClone();
 
         var context = new WorkflowExecutionContext(workflow, state, services, clock, options.Input, options.Actor, cancellationToken);
+        if (options.StepEffects is not null) context.StepEffects.AddRange(options.StepEffects);
         context.Journal(JournalEvents.WorkflowStarted, null);
         context.ScheduleRoot();
         await context.DrainAsync();

@@ -49,10 +49,11 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
     }
 
     /// <summary>
-    /// Records the signal as a case, then starts the school's protocol for it. The case is committed
-    /// first, so a failure while starting the flow loses nothing (the case shows it has no step yet).
+    /// Records the signal as a case and starts the school's protocol for it, in one transaction: the
+    /// case, its pupils and its first timeline line commit with the protocol's first step (its task
+    /// and deadline timers), or nothing is stored. Returns null when the protocol could not start.
     /// </summary>
-    public async Task<Case> ReportAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
+    public async Task<Case?> ReportAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
     {
         var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == staff.SchoolId, ct);
         var now = clock.GetUtcNow();
@@ -73,8 +74,6 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
             Pupils = request.Pupils!.Select(p => new CasePupil { PupilId = p.PupilId!, Role = p.Role!.Value }).ToList(),
             Timeline = [new TimelineEntry { At = now, Kind = "Reported", Text = $"Signaal gemeld door {staff.DisplayName}.", ActorUserId = staff.Id }],
         };
-        db.Cases.Add(@case);
-        await db.SaveChangesAsync(ct);
 
         var bullies = @case.Pupils.Where(p => p.Role == PupilRole.Bully).Select(p => p.PupilId).ToList();
         var started = await runtime.StartAsync(@case.DefinitionId, new StartWorkflowOptions
@@ -91,9 +90,14 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
                 [CaseInput.SignalAt] = now.ToString("O"),
                 [CaseInput.BullyPupilIds] = new JsonArray(bullies.Select(b => (JsonNode?)b).ToArray()),
             },
+            StepEffects = [new CaseReported(@case)],
         }, ct);
         if (started.Outcome != RunOutcome.Applied)
-            logger.LogError("Case {CaseId}: the protocol did not start: {Message}", @case.Id, started.Message);
+        {
+            logger.LogError("A signal of school {SchoolId} was not recorded: the protocol {DefinitionId} did not start: {Message}",
+                @case.SchoolId, @case.DefinitionId, started.Message);
+            return null;
+        }
 
         // A new signal about a bully whose earlier case is being monitored: that case goes on to step 6.
         foreach (var bully in bullies)

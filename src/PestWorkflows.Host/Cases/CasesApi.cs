@@ -16,7 +16,7 @@ public static class CasesApi
         return app;
     }
 
-    private static async Task<Results<Created<CaseDto>, ValidationProblem, UnauthorizedHttpResult>> ReportSignal(
+    private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult, UnauthorizedHttpResult>> ReportSignal(
         HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
@@ -26,6 +26,9 @@ public static class CasesApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Het signaal is niet volledig.");
 
         var created = await cases.ReportAsync(staff, request!, ct);
+        if (created is null)
+            // Nothing was stored; the reporter's client keeps what was typed and can send it again.
+            return TypedResults.Problem(Problems.ProtocolUnavailable("Het pestprotocol van de school kon niet worden gestart; het signaal is niet opgeslagen. Probeer het opnieuw of waarschuw de anti-pestcoördinator."));
         var dto = (await cases.GetAsync(staff, created.Id, ct))!;
         return TypedResults.Created($"/api/cases/{created.Id}", dto);
     }

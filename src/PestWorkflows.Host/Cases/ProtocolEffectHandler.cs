@@ -18,8 +18,14 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
 
     public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
-        if (effect is not (HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent)) return;
+        if (effect is not (CaseReported or HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent)) return;
         await using var db = appDb.Create(step);
+        if (effect is CaseReported reported)
+        {
+            db.Cases.Add(reported.Case);
+            await db.SaveChangesAsync(ct);
+            return;
+        }
         var @case = await db.Cases.FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
         if (@case is null) return; // an instance that is not a case (a test workflow, the designer's test run)
         var now = clock.GetUtcNow();
@@ -58,6 +64,12 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
 
             case HumanTaskCompleted completed:
                 var task = await db.Tasks.FirstAsync(t => t.Id == completed.TaskId, ct);
+                // Checked again inside the step: a task handed to someone else a moment ago is no
+                // longer this person's. The task's revision (a concurrency token) makes a hand-over
+                // that commits while this step runs fail the step as well.
+                if (completed.CompletedBy is { } by && !await MayCompleteAsync(db, task, by, ct))
+                    throw new TaskNotYoursException(task.Id);
+                task.ValuesJson = completed.Values.ToJsonString();
                 task.Status = CaseTaskStatus.Completed;
                 task.Outcome = completed.Outcome;
                 task.CompletedAt = now;
@@ -104,4 +116,11 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
         await db.SaveChangesAsync(ct);
     }
 
+    private static async Task<bool> MayCompleteAsync(AppDbContext db, CaseTask task, string userId, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.SchoolId, u.DisplayName }).FirstOrDefaultAsync(ct);
+        if (user is null) return false;
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(ct);
+        return TaskService.MayAct(new Identity.Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet()), task);
+    }
 }

@@ -56,23 +56,29 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbCon
 
         var bookmarkId = await BookmarkIdAsync(task.Id, ct);
         if (bookmarkId is null) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
-        var resumed = await runtime.ResumeAsync(bookmarkId, new Dictionary<string, JsonNode?>
+        WorkflowRunResult resumed;
+        try
         {
-            [HumanTaskActivity.ResultInputKey] = new JsonObject { ["outcome"] = outcome, ["values"] = values, ["completedBy"] = staff.Id },
-        }, staff.Id, ct);
+            // The values travel in the resume input and are stored by the step itself (HumanTaskCompleted).
+            resumed = await runtime.ResumeAsync(bookmarkId, new Dictionary<string, JsonNode?>
+            {
+                [HumanTaskActivity.ResultInputKey] = new JsonObject { ["outcome"] = outcome, ["values"] = values, ["completedBy"] = staff.Id },
+            }, staff.Id, ct);
+        }
+        catch (TaskNotYoursException)
+        {
+            return new(TaskFailure.Forbidden, "Deze taak is net aan iemand anders gegeven; hij is niet meer voor jou.");
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new(TaskFailure.NotOpen, "De taak is intussen door iemand anders gewijzigd; probeer het opnieuw.");
+        }
         return resumed.Outcome switch
         {
-            RunOutcome.Applied => await StoreValuesAsync(task.Id, values, ct),
+            RunOutcome.Applied => TaskOperationResult.Ok,
             RunOutcome.Conflict => new(TaskFailure.NotOpen, "Iemand anders heeft deze taak net afgerond."),
             _ => new(TaskFailure.NotOpen, "Deze taak is niet meer open."),
         };
-    }
-
-    private async Task<TaskOperationResult> StoreValuesAsync(string taskId, JsonObject values, CancellationToken ct)
-    {
-        // The step already marked the task completed; the form values are kept for the dossier.
-        await db.Tasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ValuesJson, values.ToJsonString()), ct);
-        return TaskOperationResult.Ok;
     }
 
     private async Task<string?> BookmarkIdAsync(string taskId, CancellationToken ct)

@@ -18,7 +18,8 @@ namespace PestWorkflows.Host.Tests.Infrastructure;
 /// clock, WriteLine output and log lines captured, and the test activities registered. Disposing it
 /// and creating another on the same <see cref="TempDatabase"/> is a host restart.
 /// </summary>
-public sealed class HostApp(TempDatabase database, string? definitionsPath = null, FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
+public sealed class HostApp(TempDatabase database, string? definitionsPath = null, FakeTimeProvider? clock = null,
+    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset StartTime = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
@@ -55,6 +56,8 @@ public sealed class HostApp(TempDatabase database, string? definitionsPath = nul
         builder.UseSetting("Demo:Password", Password);
         builder.UseSetting("ConnectionStrings:Workflows", Database.ConnectionString);
         builder.UseSetting("Workflows:DefinitionsPath", definitionsPath ?? RepoPaths.Workflows);
+        // The tests fire timers themselves (TimerDispatcher.DispatchDueAsync); no background pass races them.
+        builder.UseSetting("Workflows:DispatchTimers", "false");
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.ConfigureTestServices(services =>
         {
@@ -62,6 +65,7 @@ public sealed class HostApp(TempDatabase database, string? definitionsPath = nul
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IWorkflowTextOutput>(Output);
             services.AddSingleton(TestRegistry());
+            configureServices?.Invoke(services);
         });
     }
 

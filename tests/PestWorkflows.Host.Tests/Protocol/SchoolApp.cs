@@ -15,8 +15,8 @@ public sealed class SchoolApp : IAsyncDisposable
     private readonly TempDatabase _database = new();
     private readonly Dictionary<string, (HttpClient Client, DateTimeOffset At)> _clients = new();
 
-    public SchoolApp(DateTimeOffset? startAt = null) =>
-        App = new HostApp(_database, clock: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(startAt ?? HostApp.StartTime));
+    public SchoolApp(DateTimeOffset? startAt = null, Action<IServiceCollection>? configureServices = null) =>
+        App = new HostApp(_database, clock: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(startAt ?? HostApp.StartTime), configureServices: configureServices);
 
     public HostApp App { get; }
 
