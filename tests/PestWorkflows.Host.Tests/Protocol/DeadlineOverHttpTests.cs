@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Tests.Infrastructure;
 
 namespace PestWorkflows.Host.Tests.Protocol;
@@ -29,6 +31,21 @@ public sealed class DeadlineOverHttpTests : IAsyncLifetime
     }
 
     private async Task<JsonArray> TimelineAsync(string caseId) => (await _s.CaseAsync(HostApp.Coordinator, caseId))["timeline"]!.AsArray();
+
+    [Fact]
+    public async Task In_the_test_host_timers_fire_only_when_the_test_runs_them()
+    {
+        var (caseId, due) = await ReportAtAsync(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        // The background dispatcher is off (Workflows:DispatchTimers=false): it ended at start instead
+        // of waking up on the fake clock and racing the test's own pass.
+        var dispatcher = _s.App.Services.GetRequiredService<TimerDispatcher>();
+        Assert.True(dispatcher.ExecuteTask?.IsCompletedSuccessfully, "the background timer dispatcher is running in the test host");
+
+        _s.App.Clock.SetUtcNow(due.AddMinutes(1));
+        Assert.DoesNotContain(await TimelineAsync(caseId), e => (string?)e!["kind"] == "Overdue");
+        Assert.True(await _s.RunTimersAsync() >= 1);
+        Assert.Contains(await TimelineAsync(caseId), e => (string?)e!["kind"] == "Overdue");
+    }
 
     [Fact]
     public async Task Tuesday_10_is_due_at_17_with_a_reminder_at_15_and_an_escalation_at_17_when_step_1_is_open()
