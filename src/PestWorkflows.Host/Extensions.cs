@@ -68,6 +68,7 @@ public static class Extensions
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<WorkflowDefinitionFiles>();
+        builder.Services.AddSingleton<StudioFiles>();
         return builder;
     }
 
@@ -114,6 +115,7 @@ public static class Extensions
         app.MapCasesApi();
         app.MapTasksApi();
         app.MapElsaApi();
+        app.MapStudioFiles();
         return app;
     }
 
