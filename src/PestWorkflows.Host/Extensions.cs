@@ -48,6 +48,7 @@ public static class Extensions
 
         builder.Services.AddAppDatabase(provider, connectionString);
         builder.Services.AddStaffIdentity();
+        builder.Services.AddStaffPages();
         builder.Services.Configure<DemoOptions>(o =>
         {
             // Demo data is on in Development (what `dotnet run` uses) unless configured otherwise.
@@ -108,6 +109,7 @@ public static class Extensions
         {
             ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }),
         });
+        app.UseStaticFiles(); // wwwroot: the pages' stylesheet and script, open to everyone
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapStaffIdentity();
@@ -116,6 +118,7 @@ public static class Extensions
         app.MapTasksApi();
         app.MapElsaApi();
         app.MapStudioFiles();
+        app.MapStaffPages();
         return app;
     }
 

@@ -1,6 +1,12 @@
 using PestWorkflows.Host;
 
-var builder = WebApplication.CreateBuilder(args);
+// The pages' static files travel with the build output, so the host finds them from whatever folder
+// it is started in (dotnet run keeps the repository root as the working folder, for data/).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -13,8 +13,11 @@ namespace PestWorkflows.Host.Designer;
 /// </summary>
 public sealed partial class StudioFiles
 {
-    /// <summary>Where the Studio's files are served; the designer pages set <c>&lt;base href&gt;</c> to it.</summary>
-    public const string BasePath = "/designer/studio/";
+    /// <summary>
+    /// Where the Studio's files are served, and the <c>&lt;base href&gt;</c> of the designer's pages:
+    /// Blazor refuses to start on a page whose address is outside its base.
+    /// </summary>
+    public const string BasePath = "/designer/";
 
     /// <summary>Configuration key for the package folder when it is not where the build restored it.</summary>
     public const string PathSetting = "Designer:StudioPath";

@@ -38,4 +38,8 @@ public static class Policies
     public const string Staff = "staff";
     /// <summary>May edit workflow definitions: coordinators and admins.</summary>
     public const string Designer = "designer";
+    /// <summary>The designer's pages: as <see cref="Designer"/>, signed in with the cookie.</summary>
+    public const string DesignerPage = "designer-page";
+    /// <summary>A page for any signed-in staff member (cookie).</summary>
+    public const string SignedInPage = "signed-in-page";
 }

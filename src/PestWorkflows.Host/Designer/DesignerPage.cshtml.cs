@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Identity;
+
+namespace PestWorkflows.Host.Designer;
+
+/// <summary>
+/// The designer's pages, each one Elsa Studio custom element: <c>/designer/</c> the school's
+/// workflow definitions, <c>/designer/werkstroom/{id}</c> one in the editor, <c>/designer/zaken</c>
+/// the instances, <c>/designer/zaken/{id}</c> one instance's flow. The Studio talks to
+/// <c>/elsa/api</c> on this origin with the same cookie.
+/// </summary>
+[Authorize(Policy = Policies.DesignerPage)]
+public sealed class DesignerPageModel(StudioFiles studio, StaffAccessor staffAccessor, AppDbContext db) : PageModel
+{
+    public DesignerElement Element { get; private set; }
+    public string? Id { get; private set; }
+    public bool StudioAvailable => studio.IsAvailable;
+    public string SchoolName { get; private set; } = "";
+
+    public string Title => Element switch
+    {
+        DesignerElement.DefinitionEditor => $"Ontwerper · {Id}",
+        DesignerElement.InstanceList => "Zaken in de werkstroom",
+        DesignerElement.InstanceViewer => "Verloop van een zaak",
+        _ => "Ontwerper",
+    };
+
+    /// <summary>The custom elements need an absolute address (they build a <c>Uri</c> from it).</summary>
+    public string RemoteEndpoint => $"{Request.Scheme}://{Request.Host}{Request.PathBase}/elsa/api";
+
+    public async Task<IActionResult> OnGetAsync(string? view, string? id)
+    {
+        // Blazor starts only on an address inside its base (/designer/).
+        if (Request.Path.Value == "/designer") return LocalRedirect("/designer/");
+        (Element, Id) = (view, string.IsNullOrWhiteSpace(id) ? null : id) switch
+        {
+            (null, null) => (DesignerElement.DefinitionList, null),
+            ("werkstroom", { } definitionId) => (DesignerElement.DefinitionEditor, definitionId),
+            ("zaken", null) => (DesignerElement.InstanceList, null),
+            ("zaken", { } instanceId) => (DesignerElement.InstanceViewer, instanceId),
+            _ => (DesignerElement.DefinitionList, (string?)null),
+        };
+        if (view == "werkstroom" && Id is null) return LocalRedirect("/designer/");
+        if (await staffAccessor.GetAsync(User) is { } staff)
+            SchoolName = await db.Schools.Where(s => s.Id == staff.SchoolId).Select(s => s.Name).FirstOrDefaultAsync() ?? "";
+        return Page();
+    }
+}

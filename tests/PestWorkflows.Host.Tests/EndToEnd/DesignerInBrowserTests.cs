@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+using PestWorkflows.Host.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace PestWorkflows.Host.Tests.EndToEnd;
+
+/// <summary>
+/// The coordinator in the real Elsa Studio 3.8.2, served by the built host on a real SQLite file,
+/// in headless Chromium.
+/// </summary>
+public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Password = "E2e-wachtwoord-1!";
+    private static readonly float Patience = 90_000; // ms; the Studio's WebAssembly start takes 5–15 s on two cores
+
+    private readonly string _workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-e2e", Guid.NewGuid().ToString("N"));
+    private HostProcess _host = null!;
+    private Browser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_workDir);
+        _host = await HostProcess.StartAsync(_workDir, new Dictionary<string, string> { ["Demo__Password"] = Password });
+        _browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _host.DisposeAsync();
+        output.WriteLine(_host.Stdout);
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_workDir, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task SignInAsync(IPage page, string email)
+    {
+        await page.FillAsync("#Email", email);
+        await page.FillAsync("#Password", Password);
+        await page.ClickAsync("button[type=submit]");
+    }
+
+    /// <summary>Waits for the Studio to show something; on failure the screenshot, console and request log say why.</summary>
+    private async Task WaitAsync(RecordedPage recorded, ILocator locator, string screenshot)
+    {
+        try
+        {
+            await locator.WaitForAsync(new() { Timeout = Patience });
+        }
+        catch (TimeoutException)
+        {
+            await recorded.ScreenshotAsync(screenshot);
+            output.WriteLine("console errors:\n" + string.Join("\n", recorded.ConsoleErrors));
+            output.WriteLine("error responses:\n" + string.Join("\n", recorded.ErrorResponses));
+            output.WriteLine("failed requests:\n" + string.Join("\n", recorded.FailedRequests));
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task The_coordinator_signs_in_and_opens_the_schools_protocol_in_the_Elsa_designer()
+    {
+        await using var recorded = await _browser.NewPageAsync();
+        var page = recorded.Page;
+        var clock = Stopwatch.StartNew();
+
+        // Not signed in: the designer sends her to the sign-in page and back.
+        await page.GotoAsync($"{_host.Url}/designer");
+        Assert.EndsWith("/inloggen?ReturnUrl=%2Fdesigner", page.Url);
+        await SignInAsync(page, "apc@regenboog.test");
+        await page.WaitForURLAsync($"{_host.Url}/designer/");
+
+        // The list: the school's protocol among the definitions; one click opens it in the editor.
+        var row = page.GetByText("Pestprotocol De Regenboog").First;
+        await WaitAsync(recorded, row, "designer-list-failed");
+        await recorded.ScreenshotAsync("designer-list");
+        await row.ClickAsync();
+        await page.WaitForURLAsync($"{_host.Url}/designer/werkstroom/pestprotocol-regenboog");
+
+        await WaitAsync(recorded, page.Locator(".x6-node").Nth(9), "designer-editor-failed");
+        Assert.True(await page.Locator(".x6-node").CountAsync() >= 10, "the protocol's steps are not on the canvas");
+        await page.GetByText("Pestprotocol", new() { Exact = true }).First.WaitForAsync(new() { Timeout = Patience });
+        Assert.False(await page.Locator("#blazor-error-ui").IsVisibleAsync(), "the Studio shows its error bar");
+        await recorded.ScreenshotAsync("designer-editor");
+
+        foreach (var line in recorded.ConsoleErrors) output.WriteLine("console: " + line);
+        Assert.Empty(recorded.ForeignRequests(_host.Url));
+        Assert.Empty(recorded.ErrorResponses);
+        Assert.Empty(recorded.FailedRequests);
+        Assert.Empty(recorded.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_cold_load_of_the_editor_is_measured_in_bytes_and_seconds()
+    {
+        await using (var signIn = await _browser.NewPageAsync())
+        {
+            await signIn.Page.GotoAsync($"{_host.Url}/inloggen");
+            await SignInAsync(signIn.Page, "apc@regenboog.test");
+            await signIn.Page.WaitForURLAsync($"{_host.Url}/designer/"); // the start page sends a coordinator to the designer
+            var cookies = await signIn.Page.Context.CookiesAsync();
+            await using var recorded = await _browser.NewPageAsync(cookies: cookies); // an empty cache, signed in
+            var clock = Stopwatch.StartNew();
+            await recorded.Page.GotoAsync($"{_host.Url}/designer/werkstroom/pestprotocol-regenboog");
+            await WaitAsync(recorded, recorded.Page.Locator(".x6-node").Nth(9), "designer-cold-failed");
+            var interactive = clock.Elapsed;
+            var (bytes, largest) = await recorded.BytesReceivedAsync();
+            output.WriteLine($"cold load of the editor: interactive after {interactive.TotalSeconds:F1} s, {bytes / 1024.0 / 1024.0:F2} MB received");
+            foreach (var (url, size) in largest) output.WriteLine($"  {size / 1024.0:F0} KB {url}");
+            await File.WriteAllTextAsync(Path.Combine(Browser.ArtefactsFolder, "designer-cold-load.txt"),
+                $"interactive_seconds={interactive.TotalSeconds:F1}\nbytes_received={bytes}\n");
+            Assert.Empty(recorded.ErrorResponses);
+        }
+    }
+
+    [Fact]
+    public async Task A_teacher_gets_no_designer()
+    {
+        await using var recorded = await _browser.NewPageAsync();
+        var page = recorded.Page;
+        await page.GotoAsync($"{_host.Url}/designer");
+        await SignInAsync(page, "leerkracht1@regenboog.test");
+        await page.WaitForURLAsync(url => url.Contains("/geen-toegang"));
+        Assert.Contains("Geen toegang", await page.InnerTextAsync("main"));
+        Assert.Equal(0, await page.Locator("elsa-workflow-definition-list, elsa-workflow-definition-editor").CountAsync());
+    }
+}
