@@ -24,6 +24,15 @@ public sealed class WorkflowEngineOptions
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long a claimed timer stays with one dispatcher before another may take it.</summary>
     public TimeSpan TimerClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    public const int DefaultMaxEventDepth = 8;
+
+    /// <summary>
+    /// How many event deliveries may follow one another when workflows publish events that resume
+    /// workflows that publish events (a caller's publish is the first). A PublishEvent that would go
+    /// deeper faults, which is an incident on its instance.
+    /// </summary>
+    public int MaxEventDepth { get; set; } = DefaultMaxEventDepth;
 }
 
 public static class WorkflowEngineServiceCollectionExtensions

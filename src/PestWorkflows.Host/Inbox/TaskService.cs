@@ -8,6 +8,7 @@ using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Schools;
 
 namespace PestWorkflows.Host.Inbox;
 
@@ -56,7 +57,7 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbCon
 
         var bookmarkId = await BookmarkIdAsync(task.Id, ct);
         if (bookmarkId is null) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
-        var resumed = await runtime.ResumeAsync(bookmarkId, new Dictionary<string, JsonNode?>
+        var resumed = await runtime.ResumeAsync(SchoolTenant.Of(staff.SchoolId), bookmarkId, new Dictionary<string, JsonNode?>
         {
             [HumanTaskActivity.ResultInputKey] = new JsonObject { ["outcome"] = outcome, ["values"] = values, ["completedBy"] = staff.Id },
         }, staff.Id, ct);
