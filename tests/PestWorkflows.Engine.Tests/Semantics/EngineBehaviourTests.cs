@@ -223,9 +223,9 @@ public sealed class WorkflowJsonTests
         var saved = await host.Definitions.SaveDraftAsync(Tenants.Default, model);
         var stored = WorkflowDefinitionJson.Parse((await host.Definitions.FindVersionAsync(Tenants.Default, saved.Id))!.Json);
 
-        foreach (var identity in new[] { "id", "version", "isLatest", "isPublished", "createdAt" }) stored.Remove(identity);
+        foreach (var identity in new[] { "id", "tenantId", "version", "isLatest", "isPublished", "createdAt" }) stored.Remove(identity);
         var expected = (JsonObject)model.DeepClone();
-        foreach (var identity in new[] { "id", "version", "isLatest", "isPublished", "createdAt" }) expected.Remove(identity);
+        foreach (var identity in new[] { "id", "tenantId", "version", "isLatest", "isPublished", "createdAt" }) expected.Remove(identity);
         Assert.Equal(expected.ToJsonString(), stored.ToJsonString());
         Assert.Equal(4, host.Definitions.Materialize(saved).Activities.Count());
     }
