@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PestWorkflows.Engine.Persistence;
@@ -123,6 +124,43 @@ public abstract class TenantTests
         Assert.Null(await host.Definitions.PublishAsync(A, "eigen-b"));
         await using var db = await host.DbAsync();
         Assert.Equal(3, await db.Definitions.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_database_from_before_tenants_gives_each_school_its_own_definitions_instances_and_bookmarks()
+    {
+        await using var host = await StartHostAsync();
+        // As the host stored them before tenants: a school's definition carried customProperties.schoolId.
+        var owned = WaitThenWrite("wachter-a", "Signaal");
+        owned["customProperties"] = new System.Text.Json.Nodes.JsonObject { ["schoolId"] = A };
+        await ImportAsync(host, Tenants.Default, owned);
+        await ImportAsync(host, Tenants.Default, WaitThenWrite("gedeeld", "Signaal"));
+        var ownedInstance = (await host.Runtime.StartAsync("wachter-a")).InstanceId!;
+        var sharedInstance = (await host.Runtime.StartAsync("gedeeld")).InstanceId!;
+
+        // Back to the schema before tenants, and up again as an upgrade does.
+        await using (var db = await host.DbAsync())
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync("OpenTimersIndex");
+            await migrator.MigrateAsync();
+        }
+
+        await using (var db = await host.DbAsync())
+        {
+            Assert.Equal(A, (await db.Definitions.SingleAsync(d => d.DefinitionId == "wachter-a")).TenantId);
+            Assert.Equal(Tenants.Shared, (await db.Definitions.SingleAsync(d => d.DefinitionId == "gedeeld")).TenantId);
+            Assert.Equal(A, (await db.Instances.SingleAsync(i => i.Id == ownedInstance)).TenantId);
+            Assert.Equal(Tenants.Default, (await db.Instances.SingleAsync(i => i.Id == sharedInstance)).TenantId);
+            Assert.Equal(A, (await db.Bookmarks.SingleAsync(b => b.WorkflowInstanceId == ownedInstance)).TenantId);
+        }
+
+        // The school's instance hears its school's event, and only that one.
+        Assert.Empty(await host.Runtime.PublishEventAsync(B, "Signaal"));
+        Assert.Equal([ownedInstance], (await host.Runtime.PublishEventAsync(A, "Signaal")).Select(r => r.InstanceId));
+        Assert.Equal(WorkflowSubStatus.Finished, await SubStatusAsync(host, ownedInstance));
+        Assert.Equal(["gedeeld", "wachter-a"], (await host.Definitions.ListAsync(A, VersionOptions.Published)).Select(d => d.DefinitionId).Order());
+        Assert.Equal(["gedeeld"], (await host.Definitions.ListAsync(B, VersionOptions.Published)).Select(d => d.DefinitionId));
     }
 
     [Fact]
