@@ -92,6 +92,25 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
         return (latest, false);
     }
 
+    /// <summary>
+    /// Deletes every version of one of the tenant's definitions, as Elsa's delete does, unless an
+    /// instance still runs on one of them (it could not go on without its version).
+    /// </summary>
+    public async Task<DefinitionDeletion> DeleteAsync(string tenantId, string definitionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId && d.TenantId == tenantId).ToListAsync(ct);
+        if (versions.Count == 0) return DefinitionDeletion.NotFound;
+        var versionIds = versions.Select(v => v.Id).ToList();
+        var finished = nameof(WorkflowStatus.Finished);
+        if (await db.Instances.AnyAsync(i => versionIds.Contains(i.DefinitionVersionId) && i.Status != finished, ct))
+            return DefinitionDeletion.InstancesRunning;
+        db.Definitions.RemoveRange(versions);
+        await db.SaveChangesAsync(ct);
+        foreach (var id in versionIds) _materialized.TryRemove(id, out _);
+        return DefinitionDeletion.Deleted;
+    }
+
     /// <summary>Saves and publishes in one go (used when loading definitions from disk).</summary>
     public async Task<WorkflowDefinitionRecord> ImportAsync(string tenantId, JsonObject model, bool publish, CancellationToken ct = default)
     {

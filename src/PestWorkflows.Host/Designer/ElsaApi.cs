@@ -61,6 +61,7 @@ public static class ElsaApi
         definitions.MapGet("/{definitionId}", GetDefinition).WithName("ElsaGetWorkflowDefinition");
         definitions.MapPost("/", SaveDefinition).WithName("ElsaSaveWorkflowDefinition");
         definitions.MapPost("/{definitionId}/publish", PublishDefinition).WithName("ElsaPublishWorkflowDefinition");
+        definitions.MapDelete("/{definitionId}", DeleteDefinition).WithName("ElsaDeleteWorkflowDefinition");
         definitions.MapPost("/{definitionId}/execute", ExecuteDefinition).WithName("ElsaExecuteWorkflowDefinition");
         api.MapPost("/bulk-actions/publish/workflow-definitions/by-definition-ids", BulkPublishDefinitions).WithName("ElsaBulkPublishWorkflowDefinitions");
 
@@ -226,6 +227,27 @@ public static class ElsaApi
         {
             return Invalid("model", e.Problems, InvalidDefinitionTitle);
         }
+    }
+
+    /// <summary>
+    /// Deletes every version of one of the school's definitions (204, as Elsa). A shared definition is
+    /// a 403, another school's a 404; the school's own protocol, and a definition with running
+    /// instances, are kept (409).
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDefinition(
+        string definitionId, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
+    {
+        if (Refuse(await scope.CheckChangeAsync(definitionId, ct), definitionId) is { } refused) return refused;
+        if (definitionId == Schools.SchoolProtocols.CopyIdOf(scope.TenantId!))
+            return Conflict("Pestprotocol blijft bestaan",
+                "Dit is het pestprotocol van je school: nieuwe meldingen lopen erdoor. Je kunt het wijzigen, maar niet verwijderen.");
+        return await services.Definitions.DeleteAsync(scope.TenantId!, definitionId, ct) switch
+        {
+            DefinitionDeletion.Deleted => TypedResults.NoContent(),
+            DefinitionDeletion.InstancesRunning => Conflict("Workflow niet verwijderd",
+                $"Er lopen nog instanties van '{definitionId}'. Rond ze af of annuleer ze eerst."),
+            _ => NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' does not exist."),
+        };
     }
 
     public sealed record BulkPublishRequest(string[]? DefinitionIds);

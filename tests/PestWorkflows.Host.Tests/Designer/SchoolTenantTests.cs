@@ -38,6 +38,12 @@ public sealed class SchoolTenantTests : IAsyncLifetime
         return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }
 
+    private async Task<Answer> DeleteAsync(string email, string definitionId)
+    {
+        using var response = await (await _s.As(email)).DeleteAsync($"{ElsaRoot}/workflow-definitions/{definitionId}");
+        return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+    }
+
     private static JsonObject Save(JsonObject model, bool publish = true) => new() { ["model"] = model.DeepClone(), ["publish"] = publish };
 
     private async Task<JsonNode> ExecuteAsync(string email, string definitionId) =>
@@ -137,6 +143,7 @@ public sealed class SchoolTenantTests : IAsyncLifetime
             Assert.Contains("alleen-lezen", (string?)saved.Json["title"]);
         }
         AssertForbidden(await PostAsync(Regenboog, $"{ElsaRoot}/workflow-definitions/{definitionId}/publish", new JsonObject()), "publish");
+        AssertForbidden(await DeleteAsync(Regenboog, definitionId), "delete");
         var bulk = await client.PostJsonAsync($"{ElsaRoot}/bulk-actions/publish/workflow-definitions/by-definition-ids",
             new JsonObject { ["definitionIds"] = new JsonArray(definitionId) });
         Assert.Equal([definitionId], bulk["skipped"]!.AsArray().Select(n => (string)n!));
@@ -161,12 +168,28 @@ public sealed class SchoolTenantTests : IAsyncLifetime
         var vlinders = await PostAsync(Regenboog, $"{ElsaRoot}/workflow-definitions",
             Save(StartThenEnd("pestprotocol-vlinder", Activity("WriteLine1", "Elsa.WriteLine", new JsonObject { ["text"] = Literal("x") }))));
         Assert.Equal(HttpStatusCode.NotFound, vlinders.Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await DeleteAsync(Regenboog, "pestprotocol-vlinder")).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await DeleteAsync(Regenboog, "pestprotocol-regenboog")).Status);
         var own = (await client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/pestprotocol-regenboog?versionOptions=Latest")).AsObject();
         Assert.Equal("regenboog", (string?)own["tenantId"]);
         Assert.False((bool)own["isReadonly"]!);
         own["description"] = "ons eigen protocol";
         var saved = await client.SaveDefinitionAsync(own);
         Assert.Equal("ons eigen protocol", (string?)saved["description"]);
+    }
+
+    [Fact]
+    public async Task A_school_deletes_its_own_definition_and_no_other()
+    {
+        var client = await _s.As(Regenboog);
+        await client.SaveDefinitionAsync(StartThenEnd("weg-ermee", Activity("WriteLine1", "Elsa.WriteLine", new JsonObject { ["text"] = Literal("x") })));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await DeleteAsync(Vlinder, "weg-ermee")).Status);
+        Assert.Contains(await client.ListVersionsAsync(), v => v.DefinitionId == "weg-ermee");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync(Regenboog, "weg-ermee")).Status);
+        Assert.DoesNotContain(await client.ListVersionsAsync(), v => v.DefinitionId == "weg-ermee");
+        Assert.Equal(HttpStatusCode.NotFound, (await DeleteAsync(Regenboog, "weg-ermee")).Status);
     }
 
     [Fact]
