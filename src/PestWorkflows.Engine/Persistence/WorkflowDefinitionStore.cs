@@ -135,25 +135,11 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
         return await Visible(db, tenantId).FirstOrDefaultAsync(d => d.Id == definitionVersionId, ct);
     }
 
-    /// <summary>Every version of one definition of the tenant, or a shared one; empty when there is none.</summary>
-    public async Task<IReadOnlyList<WorkflowDefinitionRecord>> FindVersionsAsync(string tenantId, string definitionId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Visible(db, tenantId).Where(d => d.DefinitionId == definitionId).OrderBy(d => d.Version).ToListAsync(ct);
-    }
-
     /// <summary>The tenant's definitions and the shared ones, the versions the options select.</summary>
     public async Task<IReadOnlyList<WorkflowDefinitionRecord>> ListAsync(string tenantId, VersionOptions options, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Select(Visible(db, tenantId), options).OrderBy(d => d.Name).ThenBy(d => d.Version).ToListAsync(ct);
-    }
-
-    /// <summary>Which tenant a definition id belongs to; null when no version has it.</summary>
-    public async Task<string?> FindTenantAsync(string definitionId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).Select(d => d.TenantId).FirstOrDefaultAsync(ct);
     }
 
     private static IQueryable<WorkflowDefinitionRecord> Visible(WorkflowDbContext db, string tenantId) =>

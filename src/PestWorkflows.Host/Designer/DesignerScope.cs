@@ -6,19 +6,6 @@ using PestWorkflows.Host.Schools;
 
 namespace PestWorkflows.Host.Designer;
 
-/// <summary>What a designer may do with a definition id when saving, publishing or deleting it.</summary>
-public enum DefinitionChange
-{
-    /// <summary>The school's own definition, or a new id the school may take.</summary>
-    Allowed,
-    /// <summary>Another school's definition: answered as if it did not exist.</summary>
-    NotFound,
-    /// <summary>A shared definition (hello-world, the protocol template): schools edit their own copy.</summary>
-    Shared,
-    /// <summary>A new id with the <c>pestprotocol-</c> prefix that is not the school's own copy.</summary>
-    Reserved,
-}
-
 /// <summary>
 /// The signed-in designer's (a coordinator's or admin's) tenant in the engine: their school's
 /// (<see cref="SchoolTenant"/>). The engine resolves every definition, instance, bookmark and event within it; a
@@ -49,13 +36,6 @@ public sealed class DesignerScope(string? schoolId, IDbContextFactory<WorkflowDb
     {
         var tenantId = TenantId;
         return tenantId is null ? definitions.Where(_ => false) : definitions.Where(d => d.TenantId == tenantId || d.TenantId == Tenants.Shared);
-    }
-
-    /// <summary>Whether the designer sees this definition id; an unknown id is not seen.</summary>
-    public async Task<bool> SeesDefinitionAsync(string definitionId, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Visible(db.Definitions.AsNoTracking()).AnyAsync(d => d.DefinitionId == definitionId, ct);
     }
 
     /// <summary>

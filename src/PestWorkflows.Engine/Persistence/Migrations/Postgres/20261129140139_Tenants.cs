@@ -62,9 +62,9 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_bookmarks_TenantId_Hash_ClosedAt",
+                name: "IX_bookmarks_Hash_TenantId_ClosedAt",
                 table: "bookmarks",
-                columns: new[] { "TenantId", "Hash", "ClosedAt" });
+                columns: new[] { "Hash", "TenantId", "ClosedAt" });
         }
 
         /// <inheritdoc />
@@ -79,7 +79,7 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
                 table: "workflow_definitions");
 
             migrationBuilder.DropIndex(
-                name: "IX_bookmarks_TenantId_Hash_ClosedAt",
+                name: "IX_bookmarks_Hash_TenantId_ClosedAt",
                 table: "bookmarks");
 
             migrationBuilder.DropColumn(

@@ -141,7 +141,7 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
 
                     b.HasIndex("WorkflowInstanceId");
 
-                    b.HasIndex("TenantId", "Hash", "ClosedAt");
+                    b.HasIndex("Hash", "TenantId", "ClosedAt");
 
                     b.ToTable("bookmarks", (string)null);
                 });

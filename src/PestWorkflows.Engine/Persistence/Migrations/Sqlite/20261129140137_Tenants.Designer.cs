@@ -138,7 +138,7 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.HasIndex("WorkflowInstanceId");
 
-                    b.HasIndex("TenantId", "Hash", "ClosedAt");
+                    b.HasIndex("Hash", "TenantId", "ClosedAt");
 
                     b.ToTable("bookmarks", (string)null);
                 });
