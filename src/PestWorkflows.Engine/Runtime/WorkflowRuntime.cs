@@ -70,15 +70,19 @@ public sealed class WorkflowRuntime(
     {
         var record = await definitions.FindAsync(options?.TenantId ?? Tenants.Default, definitionId, VersionOptions.Published, ct);
         if (record is null) return WorkflowRunResult.NotFound($"Definition '{definitionId}' has no published version.");
-        return await StartVersionAsync(record.Id, options, ct);
+        return await StartAsync(record, options, ct);
     }
 
     /// <summary>Starts a new instance of one specific definition version (of the starter's tenant or a shared one).</summary>
     public async Task<WorkflowRunResult> StartVersionAsync(string definitionVersionId, StartWorkflowOptions? options = null, CancellationToken ct = default)
     {
-        var tenantId = options?.TenantId ?? Tenants.Default;
-        var record = await definitions.FindVersionAsync(tenantId, definitionVersionId, ct);
+        var record = await definitions.FindVersionAsync(options?.TenantId ?? Tenants.Default, definitionVersionId, ct);
         if (record is null) return WorkflowRunResult.NotFound($"Definition version '{definitionVersionId}' does not exist.");
+        return await StartAsync(record, options, ct);
+    }
+
+    private async Task<WorkflowRunResult> StartAsync(WorkflowDefinitionRecord record, StartWorkflowOptions? options, CancellationToken ct)
+    {
         var run = await runner.StartAsync(definitions.Materialize(record), options, ct);
         await using var lease = await ContextAsync(ct);
         var db = lease.Db;
