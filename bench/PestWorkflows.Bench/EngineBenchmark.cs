@@ -41,7 +41,7 @@ public sealed class EngineBenchmark : IBenchmarkPart
             await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(ct);
             var store = services.GetRequiredService<WorkflowDefinitionStore>();
             var runtime = services.GetRequiredService<WorkflowRuntime>();
-            var definition = await store.ImportAsync(SequentialTasks(tasksPerInstance), publish: true, ct);
+            var definition = await store.ImportAsync(Tenants.Default, SequentialTasks(tasksPerInstance), publish: true, ct);
             var settings = await CheckSettingsAsync(services, ct);
 
             // (d) first: grow the database by a batch of suspended instances and divide.
@@ -90,7 +90,7 @@ public sealed class EngineBenchmark : IBenchmarkPart
             for (var i = 0; i < taskIds.Count; i++)
             {
                 if (taskIds[i] is null) continue;
-                var result = await runtime.CompleteTaskAsync(taskIds[i], null, ct: ct);
+                var result = await runtime.CompleteTaskAsync(Tenants.Default, taskIds[i], null, ct: ct);
                 if (result.Outcome != RunOutcome.Applied) throw new InvalidOperationException($"Completion not applied: {result.Message}");
                 completions++;
                 taskIds[i] = result.Bookmarks.Count == 1 ? TaskId(result) : null!;

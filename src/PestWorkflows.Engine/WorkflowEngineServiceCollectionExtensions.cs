@@ -30,6 +30,15 @@ public sealed class WorkflowEngineOptions
     /// races them); the timers stay in the database for a host that does.
     /// </summary>
     public bool DispatchTimers { get; set; } = true;
+
+    public const int DefaultMaxEventDepth = 8;
+
+    /// <summary>
+    /// How many event deliveries may follow one another when workflows publish events that resume
+    /// workflows that publish events (a caller's publish is the first). A PublishEvent that would go
+    /// deeper faults, which is an incident on its instance.
+    /// </summary>
+    public int MaxEventDepth { get; set; } = DefaultMaxEventDepth;
 }
 
 public static class WorkflowEngineServiceCollectionExtensions

@@ -51,7 +51,7 @@ public sealed class ProtocolHarness : IAsyncDisposable
             s.AddProtocolActivities();
             s.AddSingleton<IStepEffectHandler>(harness.Effects);
         });
-        await harness._host.Definitions.ImportAsync(WorkflowDefinitionJson.Parse(await File.ReadAllTextAsync(ProtocolFile())), publish: true);
+        await harness._host.Definitions.ImportAsync(Tenants.Default, WorkflowDefinitionJson.Parse(await File.ReadAllTextAsync(ProtocolFile())), publish: true);
         return harness;
     }
 
@@ -95,7 +95,7 @@ public sealed class ProtocolHarness : IAsyncDisposable
     {
         var bookmarkId = (await _host.Runtime.GetStateAsync(task.WorkflowInstanceId))!.Bookmarks
             .Single(b => b.Name == HumanTaskActivity.TaskBookmarkName && (string?)b.Payload!["taskId"] == task.TaskId).Id;
-        var result = await _host.Runtime.ResumeAsync(bookmarkId, new Dictionary<string, JsonNode?>
+        var result = await _host.Runtime.ResumeAsync(Tenants.Default, bookmarkId, new Dictionary<string, JsonNode?>
         {
             [HumanTaskActivity.ResultInputKey] = new JsonObject { ["outcome"] = outcome, ["values"] = values ?? new JsonObject(), ["completedBy"] = by },
         }, by);

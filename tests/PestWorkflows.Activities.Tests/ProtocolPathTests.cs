@@ -117,7 +117,7 @@ public sealed class ProtocolPathTests : IAsyncLifetime
         var id = await UpToMonitoringAsync();
         _p.Clock.Advance(TimeSpan.FromDays(3));
 
-        var resumed = await _p.Host.Runtime.PublishEventAsync(MonitorBehaviour.NewSignalEvent("pupil-bully-1"));
+        var resumed = await _p.Host.Runtime.PublishEventAsync(Tenants.Default, MonitorBehaviour.NewSignalEvent("pupil-bully-1"));
 
         Assert.Single(resumed);
         Assert.Contains(_p.Effects.Events(id), e => e.Kind == CaseEventKind.NewSignalDuringMonitoring);
@@ -131,7 +131,7 @@ public sealed class ProtocolPathTests : IAsyncLifetime
     public async Task A_signal_about_another_pupil_does_not_touch_the_monitoring()
     {
         var id = await UpToMonitoringAsync();
-        Assert.Empty(await _p.Host.Runtime.PublishEventAsync(MonitorBehaviour.NewSignalEvent("someone-else")));
+        Assert.Empty(await _p.Host.Runtime.PublishEventAsync(Tenants.Default, MonitorBehaviour.NewSignalEvent("someone-else")));
         Assert.DoesNotContain(_p.Effects.Events(id), e => e.Kind == CaseEventKind.NewSignalDuringMonitoring);
     }
 }

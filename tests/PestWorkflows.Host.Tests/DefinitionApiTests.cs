@@ -32,10 +32,12 @@ public sealed class DefinitionApiTests : IAsyncLifetime
         var path = RepoPaths.RequireSharedDoc("elsa-studio/saved-publish-body.json",
             "it is the body the genuine Elsa Studio 3.8.2 sent when publishing, and this test saves it to prove the round trip is lossless.");
         var body = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        // The captured body names "pestprotocol-1"; that prefix is reserved for the schools' own copies.
+        body["model"]!["definitionId"] = "studio-opslag";
         var sentRoot = body["model"]!["root"]!;
 
         var saved = await _client.PostJsonAsync($"{ElsaRoot}/workflow-definitions", body);
-        var fetched = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/pestprotocol-1?versionOptions=Latest");
+        var fetched = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-definition-id/studio-opslag?versionOptions=Latest");
 
         Assert.True(JsonNode.DeepEquals(sentRoot, saved["workflowDefinition"]!["root"]), "save answered a different root");
         Assert.True(JsonNode.DeepEquals(sentRoot, fetched["root"]), $"GET returned a different root:\n{fetched["root"]!.ToJsonString()}");
@@ -48,7 +50,7 @@ public sealed class DefinitionApiTests : IAsyncLifetime
         Assert.Contains(fetched["links"]!.AsArray(), l => (string?)l!["rel"] == "publish");
 
         // The other routes to the same document agree.
-        var byDefinitionId = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/pestprotocol-1");
+        var byDefinitionId = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/studio-opslag");
         var byVersionId = await _client.GetJsonAsync($"{ElsaRoot}/workflow-definitions/by-id/{Uri.EscapeDataString((string)fetched["id"]!)}");
         Assert.True(JsonNode.DeepEquals(sentRoot, byDefinitionId["root"]));
         Assert.True(JsonNode.DeepEquals(sentRoot, byVersionId["root"]));

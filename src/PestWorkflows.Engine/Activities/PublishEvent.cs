@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using PestWorkflows.Engine.Model;
 using PestWorkflows.Engine.Runtime;
 
@@ -7,7 +8,12 @@ namespace PestWorkflows.Engine.Activities;
 /// <summary>An event to deliver once the step that published it has committed.</summary>
 public sealed record PublishedEvent(string EventName, string? CorrelationId, string? WorkflowInstanceId, JsonNode? Payload);
 
-/// <summary>Publishes a named event; waiting instances resume after this step commits.</summary>
+/// <summary>
+/// Publishes a named event; waiting instances of the same tenant resume after this step commits.
+/// Events that set off further events are delivered up to <see cref="WorkflowEngineOptions.MaxEventDepth"/>
+/// deliveries deep; past that the publishing activity faults (an incident on this instance), so two
+/// instances that answer each other's events cannot keep each other running without end.
+/// </summary>
 [Activity("Elsa", "Primitives", "Publishes an event.")]
 public sealed class PublishEvent : CodeActivity
 {
@@ -19,6 +25,11 @@ public sealed class PublishEvent : CodeActivity
     protected override async ValueTask ExecuteCodeAsync(ActivityExecutionContext context)
     {
         var name = await context.GetAsync(EventName, nameof(EventName)) ?? throw new InvalidOperationException("PublishEvent has no event name.");
+        var maxDepth = context.GetService<IOptions<WorkflowEngineOptions>>()?.Value.MaxEventDepth ?? WorkflowEngineOptions.DefaultMaxEventDepth;
+        if (context.WorkflowExecutionContext.EventDepth >= maxDepth)
+            throw new InvalidOperationException(
+                $"Event '{name}' was not published: this instance was resumed by a chain of {context.WorkflowExecutionContext.EventDepth} events, " +
+                $"each published by a workflow, and the limit is {maxDepth} (Workflows:MaxEventDepth). Workflows that answer each other's events may loop.");
         var correlationId = await context.GetAsync(CorrelationId, nameof(CorrelationId));
         var local = await context.GetAsync(IsLocalEvent, nameof(IsLocalEvent));
         var payload = await context.GetAsync(Payload, nameof(Payload));

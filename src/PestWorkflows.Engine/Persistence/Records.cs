@@ -5,6 +5,8 @@ public sealed class WorkflowDefinitionRecord
 {
     public string Id { get; set; } = "";
     public string DefinitionId { get; set; } = "";
+    /// <summary>The owning tenant; <c>"*"</c> when shared by all (see <see cref="Runtime.Tenants"/>).</summary>
+    public string TenantId { get; set; } = "";
     public int Version { get; set; }
     public bool IsLatest { get; set; }
     public bool IsPublished { get; set; }
@@ -20,6 +22,8 @@ public sealed class WorkflowInstanceRecord
     public string Id { get; set; } = "";
     public string DefinitionId { get; set; } = "";
     public string DefinitionVersionId { get; set; } = "";
+    /// <summary>The tenant of whoever started it (never the shared tenant).</summary>
+    public string TenantId { get; set; } = "";
     public int Version { get; set; }
     public string Status { get; set; } = "";
     public string SubStatus { get; set; } = "";
@@ -41,6 +45,8 @@ public sealed class BookmarkRecord
 {
     public string Id { get; set; } = "";
     public string WorkflowInstanceId { get; set; } = "";
+    /// <summary>The tenant of its instance: an event or task of another tenant never finds it.</summary>
+    public string TenantId { get; set; } = "";
     public string Name { get; set; } = "";
     public string Hash { get; set; } = "";
     public string ActivityId { get; set; } = "";

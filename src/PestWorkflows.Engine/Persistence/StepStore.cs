@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace PestWorkflows.Engine.Persistence;
 
 /// <summary>The instance columns a resume needs, read in the same query as the bookmark.</summary>
-internal sealed record InstanceRow(string Id, string DefinitionVersionId, string State, int Revision, string SubStatus, string? CorrelationId);
+internal sealed record InstanceRow(string Id, string DefinitionVersionId, string State, int Revision, string SubStatus, string? CorrelationId, string TenantId);
 
 /// <summary>
 /// A bookmark looked up for a resume, with its instance (null when the instance row is missing) and
@@ -75,6 +75,7 @@ internal sealed partial class StepStore
         {
             nameof(WorkflowInstanceRecord.Id), nameof(WorkflowInstanceRecord.DefinitionVersionId), nameof(WorkflowInstanceRecord.State),
             nameof(WorkflowInstanceRecord.Revision), nameof(WorkflowInstanceRecord.SubStatus), nameof(WorkflowInstanceRecord.CorrelationId),
+            nameof(WorkflowInstanceRecord.TenantId),
         }.Select(I));
         var closedFirst = $"CASE WHEN {B(nameof(BookmarkRecord.ClosedAt))} IS NULL THEN 0 ELSE 1 END";
         var bookmarkQuery =
@@ -83,9 +84,10 @@ internal sealed partial class StepStore
             $"FROM {_bookmarks.Name} AS b " +
             $"LEFT JOIN {_instances.Name} AS i ON {I(nameof(WorkflowInstanceRecord.Id))} = {B(nameof(BookmarkRecord.WorkflowInstanceId))} " +
             $"LEFT JOIN {_executions.Name} AS a ON {A(nameof(ActivityExecutionRecord.Id))} = {B(nameof(BookmarkRecord.ActivityInstanceId))} ";
+        // Within the caller's tenant only: another tenant's bookmark is answered as one that does not exist.
         // An open bookmark first: a task's hash is unique, but a closed row is kept to answer "resumed already".
-        _byHashSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.Hash))} = @p0 ORDER BY {closedFirst} LIMIT 1";
-        _byIdSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.Id))} = @p0";
+        _byHashSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.TenantId))} = @p0 AND {B(nameof(BookmarkRecord.Hash))} = @p1 ORDER BY {closedFirst} LIMIT 1";
+        _byIdSql = bookmarkQuery + $"WHERE {B(nameof(BookmarkRecord.TenantId))} = @p0 AND {B(nameof(BookmarkRecord.Id))} = @p1";
         _instanceSql = $"SELECT {instanceColumns} FROM {_instances.Name} AS i WHERE {I(nameof(WorkflowInstanceRecord.Id))} = @p0";
 
         // A context that existed before the run has its row already (usually: one that was scheduled but
@@ -128,24 +130,25 @@ internal sealed partial class StepStore
 
     // ---- reads (outside the step's transaction; the instance revision guards what was read) ----------
 
-    public Task<BookmarkRow?> FindBookmarkByHashAsync(WorkflowDbContext db, string hash, CancellationToken ct) =>
-        ReadBookmarkAsync(db, _byHashSql, _bookmarks[nameof(BookmarkRecord.Hash)], hash, ct);
+    public Task<BookmarkRow?> FindBookmarkByHashAsync(WorkflowDbContext db, string tenantId, string hash, CancellationToken ct) =>
+        ReadBookmarkAsync(db, _byHashSql, tenantId, _bookmarks[nameof(BookmarkRecord.Hash)], hash, ct);
 
-    public Task<BookmarkRow?> FindBookmarkAsync(WorkflowDbContext db, string bookmarkId, CancellationToken ct) =>
-        ReadBookmarkAsync(db, _byIdSql, _bookmarks[nameof(BookmarkRecord.Id)], bookmarkId, ct);
+    public Task<BookmarkRow?> FindBookmarkAsync(WorkflowDbContext db, string tenantId, string bookmarkId, CancellationToken ct) =>
+        ReadBookmarkAsync(db, _byIdSql, tenantId, _bookmarks[nameof(BookmarkRecord.Id)], bookmarkId, ct);
 
-    private static async Task<BookmarkRow?> ReadBookmarkAsync(WorkflowDbContext db, string sql, Column column, string value, CancellationToken ct)
+    private async Task<BookmarkRow?> ReadBookmarkAsync(WorkflowDbContext db, string sql, string tenantId, Column column, string value, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var statement = Statement.Create(db, sql);
-            statement.Bind(0, column, value);
+            statement.Bind(0, _bookmarks[nameof(BookmarkRecord.TenantId)], tenantId);
+            statement.Bind(1, column, value);
             if (!await statement.ReadAsync(ct)) return null;
             var instance = statement.IsNull(3) ? null : ReadInstance(statement, 3);
-            var executionId = statement.IsNull(9) ? null : statement.GetString(9);
+            var executionId = statement.IsNull(10) ? null : statement.GetString(10);
             return new BookmarkRow(statement.GetString(0), statement.GetString(1), statement.GetInt64(2) != 0, instance,
-                executionId, executionId is not null && !statement.IsNull(10) ? statement.GetString(10) : null);
+                executionId, executionId is not null && !statement.IsNull(11) ? statement.GetString(11) : null);
         }
         finally
         {
@@ -170,7 +173,7 @@ internal sealed partial class StepStore
 
     private static InstanceRow ReadInstance(Statement row, int at) => new(
         row.GetString(at), row.GetString(at + 1), row.GetString(at + 2), (int)row.GetInt64(at + 3),
-        row.GetString(at + 4), row.IsNull(at + 5) ? null : row.GetString(at + 5));
+        row.GetString(at + 4), row.IsNull(at + 5) ? null : row.GetString(at + 5), row.GetString(at + 6));
 
     // ---- writes (inside the step's transaction, which the caller has begun on db) ----------------------
 

@@ -20,7 +20,9 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(64);
             e.Property(x => x.DefinitionId).HasMaxLength(128);
+            e.Property(x => x.TenantId).HasMaxLength(64);
             e.HasIndex(x => new { x.DefinitionId, x.Version }).IsUnique();
+            e.HasIndex(x => x.TenantId);
         });
         model.Entity<WorkflowInstanceRecord>(e =>
         {
@@ -28,6 +30,8 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(64);
             e.Property(x => x.Revision).IsConcurrencyToken();
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.HasIndex(x => x.TenantId);
             e.HasIndex(x => x.DefinitionId);
             e.HasIndex(x => x.CorrelationId);
             e.HasIndex(x => x.SubStatus);
@@ -37,7 +41,10 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
             e.ToTable("bookmarks");
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(64);
-            e.HasIndex(x => new { x.Hash, x.ClosedAt });
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            // Every look-up by what a bookmark waits for (task, event) is within one tenant: the tenant is
+            // checked in the index, after the hash (which alone almost always finds the one row).
+            e.HasIndex(x => new { x.Hash, x.TenantId, x.ClosedAt });
             e.HasIndex(x => x.WorkflowInstanceId);
             // Open timers only, which is all the timer dispatcher looks for: task and event bookmarks
             // never enter this index, so creating and resuming them does not write it.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Engine.Model;
+using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Engine.Serialization;
 
 namespace PestWorkflows.Engine.Persistence;
@@ -13,13 +14,23 @@ public enum VersionOptions { Latest, Published, LatestOrPublished, Draft, All }
 /// Definitions and their versions, with Elsa's lifecycle: saving edits the draft (or starts a new
 /// draft when the latest version is published); publishing makes the latest version the one new
 /// instances start from; running instances keep the version they started on.
+/// <para>
+/// A definition id belongs to one tenant (<see cref="Tenants"/>), the one that first saved it; only
+/// that tenant saves and publishes it. Reads resolve within the caller's tenant plus the shared
+/// definitions (tenant <see cref="Tenants.Shared"/>); another tenant's definition is not found.
+/// </para>
 /// </summary>
 public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext> dbFactory, WorkflowDefinitionJson json, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Workflow> _materialized = new();
 
-    /// <summary>Saves a definition document as the draft; validates first, stores nothing when invalid.</summary>
-    public async Task<WorkflowDefinitionRecord> SaveDraftAsync(JsonObject model, CancellationToken ct = default)
+    /// <summary>
+    /// Saves a definition document as the tenant's draft; validates first, stores nothing when invalid.
+    /// A new definition id becomes the tenant's; the <c>tenantId</c> in the document is not read.
+    /// </summary>
+    /// <exception cref="WorkflowDefinitionException">The document is not a valid definition.</exception>
+    /// <exception cref="DefinitionOfOtherTenantException">The definition id belongs to another tenant (shared ones included).</exception>
+    public async Task<WorkflowDefinitionRecord> SaveDraftAsync(string tenantId, JsonObject model, CancellationToken ct = default)
     {
         json.Validate(model);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -27,6 +38,7 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
         if (string.IsNullOrWhiteSpace(definitionId)) definitionId = NewId();
 
         var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
+        if (versions.Find(v => v.TenantId != tenantId) is { } foreign) throw new DefinitionOfOtherTenantException(definitionId, foreign.TenantId);
         var latest = versions.FirstOrDefault(v => v.IsLatest) ?? versions.FirstOrDefault();
         WorkflowDefinitionRecord draft;
         if (latest is not null && !latest.IsPublished)
@@ -40,6 +52,7 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
             {
                 Id = NewId(),
                 DefinitionId = definitionId,
+                TenantId = tenantId,
                 Version = (versions.Count == 0 ? 0 : versions.Max(v => v.Version)) + 1,
                 CreatedAt = clock.GetUtcNow(),
             };
@@ -55,11 +68,14 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
         return draft;
     }
 
-    /// <summary>Publishes the latest version. Returns it, and whether it was published already.</summary>
-    public async Task<(WorkflowDefinitionRecord Definition, bool AlreadyPublished)?> PublishAsync(string definitionId, CancellationToken ct = default)
+    /// <summary>
+    /// Publishes the latest version of one of the tenant's definitions. Returns it, and whether it was
+    /// published already; null when the tenant has no such definition (a shared one included).
+    /// </summary>
+    public async Task<(WorkflowDefinitionRecord Definition, bool AlreadyPublished)?> PublishAsync(string tenantId, string definitionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId).ToListAsync(ct);
+        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId && d.TenantId == tenantId).ToListAsync(ct);
         var latest = versions.FirstOrDefault(v => v.IsLatest);
         if (latest is null) return null;
         if (latest.IsPublished) return (latest, true);
@@ -76,33 +92,58 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
         return (latest, false);
     }
 
-    /// <summary>Saves and publishes in one go (used when loading definitions from disk).</summary>
-    public async Task<WorkflowDefinitionRecord> ImportAsync(JsonObject model, bool publish, CancellationToken ct = default)
+    /// <summary>
+    /// Deletes every version of one of the tenant's definitions, as Elsa's delete does, unless an
+    /// instance still runs on one of them (it could not go on without its version).
+    /// </summary>
+    public async Task<DefinitionDeletion> DeleteAsync(string tenantId, string definitionId, CancellationToken ct = default)
     {
-        var draft = await SaveDraftAsync(model, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId && d.TenantId == tenantId).ToListAsync(ct);
+        if (versions.Count == 0) return DefinitionDeletion.NotFound;
+        var versionIds = versions.Select(v => v.Id).ToList();
+        var finished = nameof(WorkflowStatus.Finished);
+        if (await db.Instances.AnyAsync(i => versionIds.Contains(i.DefinitionVersionId) && i.Status != finished, ct))
+            return DefinitionDeletion.InstancesRunning;
+        db.Definitions.RemoveRange(versions);
+        await db.SaveChangesAsync(ct);
+        foreach (var id in versionIds) _materialized.TryRemove(id, out _);
+        return DefinitionDeletion.Deleted;
+    }
+
+    /// <summary>Saves and publishes in one go (used when loading definitions from disk).</summary>
+    public async Task<WorkflowDefinitionRecord> ImportAsync(string tenantId, JsonObject model, bool publish, CancellationToken ct = default)
+    {
+        var draft = await SaveDraftAsync(tenantId, model, ct);
         if (!publish) return draft;
-        var published = await PublishAsync(draft.DefinitionId, ct);
+        var published = await PublishAsync(tenantId, draft.DefinitionId, ct);
         return published!.Value.Definition;
     }
 
-    public async Task<WorkflowDefinitionRecord?> FindAsync(string definitionId, VersionOptions options, CancellationToken ct = default)
+    /// <summary>The version of a definition of the tenant, or a shared one, that the options select.</summary>
+    public async Task<WorkflowDefinitionRecord?> FindAsync(string tenantId, string definitionId, VersionOptions options, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Select(db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId), options)
+        return await Select(Visible(db, tenantId).Where(d => d.DefinitionId == definitionId), options)
             .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
     }
 
-    public async Task<WorkflowDefinitionRecord?> FindVersionAsync(string definitionVersionId, CancellationToken ct = default)
+    /// <summary>One version of a definition of the tenant, or a shared one.</summary>
+    public async Task<WorkflowDefinitionRecord?> FindVersionAsync(string tenantId, string definitionVersionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == definitionVersionId, ct);
+        return await Visible(db, tenantId).FirstOrDefaultAsync(d => d.Id == definitionVersionId, ct);
     }
 
-    public async Task<IReadOnlyList<WorkflowDefinitionRecord>> ListAsync(VersionOptions options, CancellationToken ct = default)
+    /// <summary>The tenant's definitions and the shared ones, the versions the options select.</summary>
+    public async Task<IReadOnlyList<WorkflowDefinitionRecord>> ListAsync(string tenantId, VersionOptions options, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Select(db.Definitions.AsNoTracking(), options).OrderBy(d => d.Name).ThenBy(d => d.Version).ToListAsync(ct);
+        return await Select(Visible(db, tenantId), options).OrderBy(d => d.Name).ThenBy(d => d.Version).ToListAsync(ct);
     }
+
+    private static IQueryable<WorkflowDefinitionRecord> Visible(WorkflowDbContext db, string tenantId) =>
+        db.Definitions.AsNoTracking().Where(d => d.TenantId == tenantId || d.TenantId == Tenants.Shared);
 
     /// <summary>Elsa's version filter.</summary>
     private static IQueryable<WorkflowDefinitionRecord> Select(IQueryable<WorkflowDefinitionRecord> query, VersionOptions options) => options switch
@@ -118,10 +159,12 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
     public Workflow Materialize(WorkflowDefinitionRecord record) =>
         _materialized.GetOrAdd(record.Id, _ => json.Materialize(WorkflowDefinitionJson.Parse(record.Json), record.DefinitionId, record.Id, record.Version));
 
-    public async Task<Workflow?> LoadWorkflowAsync(string definitionVersionId, CancellationToken ct = default)
+    /// <summary>The workflow of the version an instance runs on (whose tenant was checked when it started).</summary>
+    internal async Task<Workflow?> LoadWorkflowAsync(string definitionVersionId, CancellationToken ct = default)
     {
         if (_materialized.TryGetValue(definitionVersionId, out var cached)) return cached;
-        var record = await FindVersionAsync(definitionVersionId, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var record = await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == definitionVersionId, ct);
         return record is null ? null : Materialize(record);
     }
 
@@ -131,6 +174,7 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
         var copy = WorkflowDefinitionJson.Write(model);
         copy["id"] = record.Id;
         copy["definitionId"] = record.DefinitionId;
+        copy["tenantId"] = record.TenantId;
         copy["version"] = record.Version;
         copy["isLatest"] = record.IsLatest;
         copy["isPublished"] = record.IsPublished;

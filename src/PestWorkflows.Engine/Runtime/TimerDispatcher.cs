@@ -49,22 +49,24 @@ public sealed class TimerDispatcher(
         while (true)
         {
             var now = clock.GetUtcNow();
-            List<string> due;
+            List<(string Id, string TenantId)> due;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                due = await db.Bookmarks.AsNoTracking()
+                var rows = await db.Bookmarks.AsNoTracking()
                     .Where(b => b.ClosedAt == null && b.DueAt != null && b.DueAt <= now && (b.LockedUntil == null || b.LockedUntil < now))
                     .OrderBy(b => b.DueAt)
-                    .Select(b => b.Id)
+                    .Select(b => new { b.Id, b.TenantId })
                     .Take(100)
                     .ToListAsync(ct);
+                due = rows.Select(r => (r.Id, r.TenantId)).ToList();
             }
             if (due.Count == 0) return resumed;
 
-            foreach (var id in due)
+            foreach (var (id, tenantId) in due)
             {
                 if (!await ClaimAsync(id, now, ct)) continue;
-                var result = await runtime.ResumeAsync(id, actor: "timer", ct: ct);
+                // A timer fires within its own instance's tenant.
+                var result = await runtime.ResumeAsync(tenantId, id, actor: "timer", ct: ct);
                 if (result.Outcome == RunOutcome.Applied) resumed++;
                 else if (result.Outcome == RunOutcome.Conflict)
                     // The instance moved on meanwhile; the claim expires and the next pass looks again.

@@ -49,6 +49,11 @@ public sealed class WorkflowExecutionContext
     public CancellationToken CancellationToken { get; }
     public IReadOnlyDictionary<string, JsonNode?> Input { get; }
     public DateTimeOffset StartedAt { get; }
+    /// <summary>
+    /// How many event deliveries, each published by the step before, led to this run: 0 when a caller
+    /// started or resumed it, 1 when an event a caller published resumed it, and so on.
+    /// </summary>
+    public int EventDepth { get; internal init; }
     private readonly HashSet<string> _existingBookmarkIds;
 
     private readonly HashSet<string> _existingContextIds;

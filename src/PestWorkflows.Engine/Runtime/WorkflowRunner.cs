@@ -7,6 +7,8 @@ namespace PestWorkflows.Engine.Runtime;
 public sealed record StartWorkflowOptions
 {
     public string? InstanceId { get; init; }
+    /// <summary>The starter's tenant, which the instance belongs to (null: <see cref="Tenants.Default"/>).</summary>
+    public string? TenantId { get; init; }
     public string? CorrelationId { get; init; }
     public string? Name { get; init; }
     public IDictionary<string, JsonNode?>? Input { get; init; }
@@ -34,6 +36,7 @@ public sealed class WorkflowRunner(IServiceProvider services, TimeProvider clock
         var state = new WorkflowState
         {
             InstanceId = options.InstanceId ?? Ids.New(),
+            TenantId = options.TenantId ?? Tenants.Default,
             DefinitionId = workflow.DefinitionId,
             DefinitionVersionId = workflow.DefinitionVersionId,
             DefinitionVersion = workflow.Version,
@@ -58,14 +61,15 @@ public sealed class WorkflowRunner(IServiceProvider services, TimeProvider clock
     }
 
     /// <summary>Resumes one bookmark of a suspended instance with the given input.</summary>
+    /// <param name="eventDepth">How many event deliveries led to this resume (0 when a caller resumes it directly).</param>
     public async Task<WorkflowExecutionContext> ResumeAsync(Workflow workflow, WorkflowState state, string bookmarkId,
-        IDictionary<string, JsonNode?>? input = null, string? actor = null, CancellationToken cancellationToken = default)
+        IDictionary<string, JsonNode?>? input = null, string? actor = null, CancellationToken cancellationToken = default, int eventDepth = 0)
     {
         if (state.Status == WorkflowStatus.Finished)
             throw new WorkflowStateException($"Instance {state.InstanceId} is finished ({state.SubStatus}); it cannot be resumed.");
         var bookmark = state.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId)
             ?? throw new BookmarkNotFoundException(bookmarkId);
-        var context = new WorkflowExecutionContext(workflow, state, services, clock, input, actor, cancellationToken);
+        var context = new WorkflowExecutionContext(workflow, state, services, clock, input, actor, cancellationToken) { EventDepth = eventDepth };
         context.ScheduleResume(bookmark);
         await context.DrainAsync();
         state.UpdatedAt = clock.GetUtcNow();

@@ -46,7 +46,9 @@ public interface IStepEffectHandler
 }
 
 /// <summary>
-/// The persistent runtime: starts instances, resumes bookmarks, completes tasks, publishes events.
+/// The persistent runtime: starts instances, resumes bookmarks, completes tasks, publishes events,
+/// each within the caller's tenant (<see cref="Tenants"/>): an instance belongs to its starter's
+/// tenant, its bookmarks to the instance's, and a bookmark of another tenant is not found.
 /// One step (instance state, bookmarks, journal, execution records and step effects) commits in one
 /// transaction; the instance's revision makes two concurrent steps on one instance fail cleanly.
 /// </summary>
@@ -60,49 +62,63 @@ public sealed class WorkflowRuntime(
 {
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Starts a new instance of the published version of a definition.</summary>
+    /// <summary>
+    /// Starts a new instance of the published version of a definition of the starter's tenant
+    /// (<see cref="StartWorkflowOptions.TenantId"/>) or a shared one; the instance is the starter's tenant's.
+    /// </summary>
     public async Task<WorkflowRunResult> StartAsync(string definitionId, StartWorkflowOptions? options = null, CancellationToken ct = default)
     {
-        var record = await definitions.FindAsync(definitionId, VersionOptions.Published, ct);
+        var record = await definitions.FindAsync(options?.TenantId ?? Tenants.Default, definitionId, VersionOptions.Published, ct);
         if (record is null) return WorkflowRunResult.NotFound($"Definition '{definitionId}' has no published version.");
-        return await StartVersionAsync(record.Id, options, ct);
+        return await StartAsync(record, options, ct);
     }
 
-    /// <summary>Starts a new instance of one specific definition version.</summary>
+    /// <summary>Starts a new instance of one specific definition version (of the starter's tenant or a shared one).</summary>
     public async Task<WorkflowRunResult> StartVersionAsync(string definitionVersionId, StartWorkflowOptions? options = null, CancellationToken ct = default)
     {
-        var workflow = await definitions.LoadWorkflowAsync(definitionVersionId, ct);
-        if (workflow is null) return WorkflowRunResult.NotFound($"Definition version '{definitionVersionId}' does not exist.");
-        var run = await runner.StartAsync(workflow, options, ct);
+        var record = await definitions.FindVersionAsync(options?.TenantId ?? Tenants.Default, definitionVersionId, ct);
+        if (record is null) return WorkflowRunResult.NotFound($"Definition version '{definitionVersionId}' does not exist.");
+        return await StartAsync(record, options, ct);
+    }
+
+    private async Task<WorkflowRunResult> StartAsync(WorkflowDefinitionRecord record, StartWorkflowOptions? options, CancellationToken ct)
+    {
+        var run = await runner.StartAsync(definitions.Materialize(record), options, ct);
         await using var lease = await ContextAsync(ct);
         var db = lease.Db;
         return await CommitAsync(db, run, previous: null, knownOutputs: null, ct);
     }
 
-    /// <summary>Resumes one bookmark with the given input.</summary>
-    public async Task<WorkflowRunResult> ResumeAsync(string bookmarkId, IDictionary<string, JsonNode?>? input = null, string? actor = null, CancellationToken ct = default)
+    /// <summary>Resumes one bookmark of the tenant with the given input.</summary>
+    public Task<WorkflowRunResult> ResumeAsync(string tenantId, string bookmarkId, IDictionary<string, JsonNode?>? input = null, string? actor = null,
+        CancellationToken ct = default) =>
+        ResumeAsync(tenantId, bookmarkId, input, actor, eventDepth: 0, ct);
+
+    private async Task<WorkflowRunResult> ResumeAsync(string tenantId, string bookmarkId, IDictionary<string, JsonNode?>? input, string? actor,
+        int eventDepth, CancellationToken ct)
     {
         await using var lease = await ContextAsync(ct);
         var db = lease.Db;
         // One query reads the bookmark, its instance and the record of the activity that owns it.
-        var bookmark = await StepStore.For(db).FindBookmarkAsync(db, bookmarkId, ct);
+        var bookmark = await StepStore.For(db).FindBookmarkAsync(db, tenantId, bookmarkId, ct);
         if (bookmark is null) return WorkflowRunResult.NotFound($"Bookmark '{bookmarkId}' does not exist.");
-        return await ResumeAsync(db, bookmark, input, actor, ct);
+        return await ResumeAsync(db, bookmark, input, actor, eventDepth, ct);
     }
 
-    /// <summary>Completes an <c>Elsa.RunTask</c> task: resumes its bookmark with <c>RunTaskInput = result</c>.</summary>
-    public async Task<WorkflowRunResult> CompleteTaskAsync(string taskId, JsonNode? result, string? actor = null, CancellationToken ct = default)
+    /// <summary>Completes an <c>Elsa.RunTask</c> task of the tenant: resumes its bookmark with <c>RunTaskInput = result</c>.</summary>
+    public async Task<WorkflowRunResult> CompleteTaskAsync(string tenantId, string taskId, JsonNode? result, string? actor = null, CancellationToken ct = default)
     {
         var hash = StimulusHasher.Hash("Elsa.RunTask", RunTask.TaskStimulus(taskId), null);
         await using var lease = await ContextAsync(ct);
         var db = lease.Db;
         // As above, by the task's hash; an open bookmark is preferred over a closed one.
-        var bookmark = await StepStore.For(db).FindBookmarkByHashAsync(db, hash, ct);
+        var bookmark = await StepStore.For(db).FindBookmarkByHashAsync(db, tenantId, hash, ct);
         if (bookmark is null) return WorkflowRunResult.NotFound($"Task '{taskId}' does not exist.");
-        return await ResumeAsync(db, bookmark, new Dictionary<string, JsonNode?> { [RunTask.ResultInputKey] = result?.DeepClone() }, actor, ct);
+        return await ResumeAsync(db, bookmark, new Dictionary<string, JsonNode?> { [RunTask.ResultInputKey] = result?.DeepClone() }, actor, eventDepth: 0, ct);
     }
 
-    private async Task<WorkflowRunResult> ResumeAsync(WorkflowDbContext db, BookmarkRow bookmark, IDictionary<string, JsonNode?>? input, string? actor, CancellationToken ct)
+    private async Task<WorkflowRunResult> ResumeAsync(WorkflowDbContext db, BookmarkRow bookmark, IDictionary<string, JsonNode?>? input, string? actor,
+        int eventDepth, CancellationToken ct)
     {
         if (bookmark.Closed)
             return WorkflowRunResult.Conflict(bookmark.WorkflowInstanceId, $"Bookmark '{bookmark.Id}' was resumed already.");
@@ -112,24 +128,29 @@ public sealed class WorkflowRuntime(
         if (!state.Bookmarks.Exists(b => b.Id == bookmark.Id))
             return WorkflowRunResult.Conflict(instance.Id, $"Bookmark '{bookmark.Id}' was resumed already.");
 
-        var run = await runner.ResumeAsync(workflow, state, bookmark.Id, input, actor, ct);
+        var run = await runner.ResumeAsync(workflow, state, bookmark.Id, input, actor, ct, eventDepth);
         var knownOutputs = bookmark.ExecutionId is null ? null : new Dictionary<string, string?>(StringComparer.Ordinal) { [bookmark.ExecutionId] = bookmark.ExecutionOutputs };
         return await CommitAsync(db, run, instance, knownOutputs, ct);
     }
 
     /// <summary>
-    /// Publishes an event: resumes every open <c>Elsa.Event</c> bookmark for that name, limited to
-    /// instances with the given correlation id (or the given instance) when one is given.
-    /// Returns the steps applied.
+    /// Publishes an event within a tenant: resumes every open <c>Elsa.Event</c> bookmark of the tenant
+    /// for that name, limited to instances with the given correlation id (or the given instance) when
+    /// one is given. Returns the steps applied.
     /// </summary>
-    public async Task<IReadOnlyList<WorkflowRunResult>> PublishEventAsync(string eventName, string? correlationId = null, string? workflowInstanceId = null,
-        JsonNode? payload = null, string? actor = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<WorkflowRunResult>> PublishEventAsync(string tenantId, string eventName, string? correlationId = null, string? workflowInstanceId = null,
+        JsonNode? payload = null, string? actor = null, CancellationToken ct = default) =>
+        PublishEventAsync(tenantId, eventName, correlationId, workflowInstanceId, payload, actor, eventDepth: 1, ct);
+
+    /// <param name="eventDepth">The depth of this delivery: 1 for a caller's publish, one more for each workflow's publish after it.</param>
+    private async Task<IReadOnlyList<WorkflowRunResult>> PublishEventAsync(string tenantId, string eventName, string? correlationId, string? workflowInstanceId,
+        JsonNode? payload, string? actor, int eventDepth, CancellationToken ct)
     {
         var hash = StimulusHasher.Hash("Elsa.Event", Event.EventStimulus(eventName), null);
         List<string> ids;
         await using (var lease = await ContextAsync(ct))
         {
-            var query = lease.Db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash && b.ClosedAt == null);
+            var query = lease.Db.Bookmarks.AsNoTracking().Where(b => b.TenantId == tenantId && b.Hash == hash && b.ClosedAt == null);
             if (correlationId is not null) query = query.Where(b => b.CorrelationId == correlationId);
             if (workflowInstanceId is not null) query = query.Where(b => b.WorkflowInstanceId == workflowInstanceId);
             ids = await query.OrderBy(b => b.CreatedAt).Select(b => b.Id).ToListAsync(ct);
@@ -138,7 +159,7 @@ public sealed class WorkflowRuntime(
         foreach (var id in ids)
         {
             var input = new Dictionary<string, JsonNode?> { [Event.PayloadInputKey] = payload?.DeepClone() ?? new JsonObject() };
-            results.Add(await ResumeAsync(id, input, actor, ct));
+            results.Add(await ResumeAsync(tenantId, id, input, actor, eventDepth, ct));
         }
         return results;
     }
@@ -168,7 +189,10 @@ public sealed class WorkflowRuntime(
         InstanceRow? instance;
         await using (var lease = await ContextAsync(ct))
             instance = await StepStore.For(lease.Db).FindInstanceAsync(lease.Db, instanceId, ct);
-        return instance is null ? null : JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
+        if (instance is null) return null;
+        var state = JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
+        state.TenantId = instance.TenantId;
+        return state;
     }
 
     private SqliteStepSessions? _sessions;
@@ -196,6 +220,8 @@ public sealed class WorkflowRuntime(
     private async Task<(WorkflowState, Workflow)> MaterializeAsync(InstanceRow instance, CancellationToken ct)
     {
         var state = JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
+        // The row is the truth: state written before instances had a tenant has none.
+        state.TenantId = instance.TenantId;
         var workflow = await definitions.LoadWorkflowAsync(instance.DefinitionVersionId, ct)
             ?? throw new InvalidOperationException($"Instance {instance.Id} runs on definition version {instance.DefinitionVersionId}, which no longer exists.");
         return (state, workflow);
@@ -216,6 +242,7 @@ public sealed class WorkflowRuntime(
         var instance = new WorkflowInstanceRecord
         {
             Id = state.InstanceId,
+            TenantId = state.TenantId,
             DefinitionId = state.DefinitionId,
             DefinitionVersionId = state.DefinitionVersionId,
             Version = state.DefinitionVersion,
@@ -265,10 +292,12 @@ public sealed class WorkflowRuntime(
         if (logger.IsEnabled(LogLevel.Debug))
             logger.LogDebug("Instance {InstanceId} step committed: {SubStatus}, {Bookmarks} open bookmarks", state.InstanceId, state.SubStatus, state.Bookmarks.Count);
 
-        // Events published by this step are delivered only now that it is committed.
+        // Events published by this step are delivered only now that it is committed, within the
+        // instance's tenant, one delivery deeper than the one that resumed this step.
         foreach (var effect in run.StepEffects)
             if (effect is PublishedEvent published)
-                await PublishEventAsync(published.EventName, published.CorrelationId, published.WorkflowInstanceId, published.Payload, run.Actor, ct);
+                await PublishEventAsync(state.TenantId, published.EventName, published.CorrelationId, published.WorkflowInstanceId, published.Payload, run.Actor,
+                    run.EventDepth + 1, ct);
 
         return new WorkflowRunResult(RunOutcome.Applied, state.InstanceId, state.Status, state.SubStatus, state.Bookmarks.ToList(), state.Incidents.ToList());
     }
@@ -285,6 +314,7 @@ public sealed class WorkflowRuntime(
             {
                 Id = bookmark.Id,
                 WorkflowInstanceId = state.InstanceId,
+                TenantId = state.TenantId,
                 Name = bookmark.Name,
                 Hash = bookmark.Hash,
                 ActivityId = bookmark.ActivityId,

@@ -66,6 +66,8 @@ public sealed class ActivityContextState
 public sealed class WorkflowState
 {
     public string InstanceId { get; set; } = "";
+    /// <summary>The tenant the instance belongs to: its starter's (see <see cref="Tenants"/>).</summary>
+    public string TenantId { get; set; } = Tenants.Default;
     public string DefinitionId { get; set; } = "";
     public string DefinitionVersionId { get; set; } = "";
     public int DefinitionVersion { get; set; }

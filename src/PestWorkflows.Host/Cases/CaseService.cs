@@ -4,6 +4,7 @@ using PestWorkflows.Activities.Protocol;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
 
@@ -79,6 +80,7 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
         var started = await runtime.StartAsync(@case.DefinitionId, new StartWorkflowOptions
         {
             InstanceId = @case.WorkflowInstanceId,
+            TenantId = SchoolTenant.Of(@case.SchoolId),
             CorrelationId = @case.Id,
             Name = "Zaak " + @case.Id[..8],
             Actor = staff.Id,
@@ -102,7 +104,7 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
         // A new signal about a bully whose earlier case is being monitored: that case goes on to step 6.
         foreach (var bully in bullies)
         {
-            var resumed = await runtime.PublishEventAsync(MonitorBehaviour.NewSignalEvent(bully), actor: staff.Id, ct: ct);
+            var resumed = await runtime.PublishEventAsync(SchoolTenant.Of(@case.SchoolId), MonitorBehaviour.NewSignalEvent(bully), actor: staff.Id, ct: ct);
             if (resumed.Any(r => r.Outcome == RunOutcome.Applied))
                 await AddTimelineAsync(@case.Id, "LinkedCase", "Er liep al een zaak over deze pester in de volgperiode; die zaak gaat door naar stap 6.", staff.Id, ct);
         }

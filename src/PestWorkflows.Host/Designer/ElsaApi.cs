@@ -24,9 +24,10 @@ public sealed record ElsaServices(
 /// server (docs/elsa-golden): camelCase, enums as strings, nulls left out. Every error is
 /// <c>application/problem+json</c>.
 /// <para>
-/// Every handler that touches definitions or instances takes the caller's <see cref="DesignerScope"/>:
-/// another school's definitions and their instances are left out of lists and bulk actions and are
-/// a 404 everywhere else, exactly like ids that do not exist.
+/// Every handler that touches definitions or instances takes the caller's <see cref="DesignerScope"/>,
+/// the school's tenant in the engine: another school's definitions and instances are left out of
+/// lists and bulk actions and are a 404 everywhere else, exactly like ids that do not exist. Shared
+/// definitions (hello-world, the protocol template) are read-only: changing one is a 403.
 /// </para>
 /// </summary>
 public static class ElsaApi
@@ -60,6 +61,7 @@ public static class ElsaApi
         definitions.MapGet("/{definitionId}", GetDefinition).WithName("ElsaGetWorkflowDefinition");
         definitions.MapPost("/", SaveDefinition).WithName("ElsaSaveWorkflowDefinition");
         definitions.MapPost("/{definitionId}/publish", PublishDefinition).WithName("ElsaPublishWorkflowDefinition");
+        definitions.MapDelete("/{definitionId}", DeleteDefinition).WithName("ElsaDeleteWorkflowDefinition");
         definitions.MapPost("/{definitionId}/execute", ExecuteDefinition).WithName("ElsaExecuteWorkflowDefinition");
         api.MapPost("/bulk-actions/publish/workflow-definitions/by-definition-ids", BulkPublishDefinitions).WithName("ElsaBulkPublishWorkflowDefinitions");
 
@@ -95,12 +97,11 @@ public static class ElsaApi
 
         List<DefinitionVersionRow> rows;
         await using (var db = await services.DbFactory.CreateDbContextAsync(ct))
-            rows = await db.Definitions.AsNoTracking()
+            rows = await scope.Visible(db.Definitions.AsNoTracking())
                 .Select(d => new DefinitionVersionRow(d.Id, d.DefinitionId, d.Version, d.IsLatest, d.IsPublished, d.Name, d.Description, d.CreatedAt))
                 .ToListAsync(ct);
 
-        var visible = await scope.VisibleDefinitionIdsAsync(ct);
-        IEnumerable<DefinitionVersionRow> matches = rows.Where(r => visible.Contains(r.DefinitionId) && filter.Matches(r));
+        IEnumerable<DefinitionVersionRow> matches = rows.Where(filter.Matches);
         if (query.IsSystem == true) matches = []; // no system workflows here
         if (query.DefinitionIds is { Length: > 0 } definitionIds) matches = matches.Where(r => definitionIds.Contains(r.DefinitionId));
         if (query.Ids is { Length: > 0 } ids) matches = matches.Where(r => ids.Contains(r.Id));
@@ -137,8 +138,8 @@ public static class ElsaApi
 
         List<WorkflowDefinitionRecord> versions;
         await using (var db = await services.DbFactory.CreateDbContextAsync(ct))
-            versions = await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).ToListAsync(ct);
-        var match = scope.Sees(versions) ? versions.Where(filter.Matches).MaxBy(v => v.Version) : null;
+            versions = await scope.Visible(db.Definitions.AsNoTracking()).Where(d => d.DefinitionId == definitionId).ToListAsync(ct);
+        var match = versions.Where(filter.Matches).MaxBy(v => v.Version);
         return match is null
             ? NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' has no version matching '{versionOptions ?? "Latest"}'.")
             : TypedResults.Ok(WorkflowDefinitionModels.ToModel(match));
@@ -147,8 +148,8 @@ public static class ElsaApi
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetDefinitionVersion(
         string id, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
-        var record = await services.Definitions.FindVersionAsync(id, ct);
-        return record is null || !await scope.SeesDefinitionAsync(record.DefinitionId, ct)
+        var record = scope.TenantId is { } tenantId ? await services.Definitions.FindVersionAsync(tenantId, id, ct) : null;
+        return record is null
             ? NotFound("Workflow definition not found", $"Workflow definition version '{id}' does not exist.")
             : TypedResults.Ok(WorkflowDefinitionModels.ToModel(record));
     }
@@ -157,9 +158,9 @@ public static class ElsaApi
     /// Saves the draft (a new draft version when the latest is published) and, with
     /// <c>publish: true</c>, publishes it. An invalid definition is refused with every problem named
     /// and nothing stored. The body is read by hand so that malformed JSON gets the same answer.
-    /// The owner is the server's to set (<see cref="DesignerScope.TryClaimForSaveAsync"/>): a new
-    /// definition becomes the caller's school's, an existing one keeps its owner, and another
-    /// school's definition id is a 404 with nothing stored.
+    /// The owner is the server's to set (<see cref="DesignerScope.CheckChangeAsync"/>): a new
+    /// definition becomes the caller's school's (whatever <c>tenantId</c> the body names); a shared
+    /// one or a reserved id is a 403 and another school's definition id a 404, with nothing stored.
     /// </summary>
     private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ProblemHttpResult, ValidationProblem>> SaveDefinition(
         HttpRequest request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
@@ -177,30 +178,47 @@ public static class ElsaApi
         if (body["model"] is not JsonObject model)
             return Invalid("model", ["The body has no 'model' object (expected { \"model\": {...}, \"publish\": true|false })."], InvalidDefinitionTitle);
         var publish = body["publish"] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag;
-        if (!await scope.TryClaimForSaveAsync(model, ct))
-            return NotFound("Workflow definition not found", $"Workflow definition '{(string?)model["definitionId"]}' does not exist.");
+        var definitionId = (model["definitionId"] as JsonValue)?.TryGetValue<string>(out var id) == true ? id : null;
+        if (Refuse(await scope.CheckChangeAsync(definitionId, ct), definitionId) is { } refused) return refused;
 
         try
         {
-            var saved = await services.Definitions.SaveDraftAsync(model, ct);
+            var saved = await services.Definitions.SaveDraftAsync(scope.TenantId!, model, ct);
             if (publish)
-                saved = (await services.Definitions.PublishAsync(saved.DefinitionId, ct))?.Definition ?? saved;
+                saved = (await services.Definitions.PublishAsync(scope.TenantId!, saved.DefinitionId, ct))?.Definition ?? saved;
             return TypedResults.Ok(new SaveWorkflowDefinitionResponse(WorkflowDefinitionModels.ToModel(saved), false, 0, []));
         }
         catch (WorkflowDefinitionException e)
         {
             return Invalid("model", e.Problems, InvalidDefinitionTitle);
         }
+        catch (DefinitionOfOtherTenantException)
+        {
+            // Another school or the shared definitions took the id between the check and the save.
+            return NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' does not exist.");
+        }
     }
+
+    /// <summary>The answer when a designer may not change a definition id; null when they may.</summary>
+    private static ProblemHttpResult? Refuse(DefinitionChange change, string? definitionId) => change switch
+    {
+        DefinitionChange.NotFound => NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' does not exist."),
+        DefinitionChange.Shared => Forbidden("Gedeelde workflow is alleen-lezen",
+            $"'{definitionId}' wordt door alle scholen gedeeld en kan niet worden gewijzigd, gepubliceerd of verwijderd. " +
+            "Maak een eigen kopie met een nieuwe naam, of wijzig het pestprotocol van je school."),
+        DefinitionChange.Reserved => Forbidden("Naam is gereserveerd",
+            $"Workflow-id's die beginnen met '{Schools.SchoolProtocols.CopyPrefix}' zijn voor het pestprotocol van een school; " +
+            "alleen het protocol van je eigen school mag zo heten. Kies een andere id."),
+        _ => null,
+    };
 
     private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ProblemHttpResult, ValidationProblem>> PublishDefinition(
         string definitionId, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
-        if (!await scope.SeesDefinitionAsync(definitionId, ct))
-            return NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' does not exist.");
+        if (Refuse(await scope.CheckChangeAsync(definitionId, ct), definitionId) is { } refused) return refused;
         try
         {
-            var result = await services.Definitions.PublishAsync(definitionId, ct);
+            var result = await services.Definitions.PublishAsync(scope.TenantId!, definitionId, ct);
             if (result is not { } published)
                 return NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' does not exist.");
             return TypedResults.Ok(new SaveWorkflowDefinitionResponse(WorkflowDefinitionModels.ToModel(published.Definition), published.AlreadyPublished, 0, []));
@@ -211,28 +229,52 @@ public static class ElsaApi
         }
     }
 
+    /// <summary>
+    /// Deletes every version of one of the school's definitions (204, as Elsa). A shared definition is
+    /// a 403, another school's a 404; the school's own protocol, and a definition with running
+    /// instances, are kept (409).
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDefinition(
+        string definitionId, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
+    {
+        if (Refuse(await scope.CheckChangeAsync(definitionId, ct), definitionId) is { } refused) return refused;
+        if (definitionId == Schools.SchoolProtocols.CopyIdOf(scope.TenantId!))
+            return Conflict("Pestprotocol blijft bestaan",
+                "Dit is het pestprotocol van je school: nieuwe meldingen lopen erdoor. Je kunt het wijzigen, maar niet verwijderen.");
+        return await services.Definitions.DeleteAsync(scope.TenantId!, definitionId, ct) switch
+        {
+            DefinitionDeletion.Deleted => TypedResults.NoContent(),
+            DefinitionDeletion.InstancesRunning => Conflict("Workflow niet verwijderd",
+                $"Er lopen nog instanties van '{definitionId}'. Rond ze af of annuleer ze eerst."),
+            _ => NotFound("Workflow definition not found", $"Workflow definition '{definitionId}' does not exist."),
+        };
+    }
+
     public sealed record BulkPublishRequest(string[]? DefinitionIds);
 
     public sealed record BulkPublishResponse(
         IReadOnlyList<string> Published, IReadOnlyList<string> AlreadyPublished, IReadOnlyList<string> NotFound,
         IReadOnlyList<string> Skipped, IReadOnlyList<string> ConsumingUpdated);
 
-    /// <summary>Publishes the latest version of each definition; an invalid one is skipped, one not in scope is not found.</summary>
+    /// <summary>
+    /// Publishes the latest version of each definition; an invalid or shared one is skipped, one not in
+    /// scope is not found.
+    /// </summary>
     private static async Task<Ok<BulkPublishResponse>> BulkPublishDefinitions(
         BulkPublishRequest request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         List<string> published = [], alreadyPublished = [], notFound = [], skipped = [];
-        var visible = await scope.VisibleDefinitionIdsAsync(ct);
         foreach (var definitionId in (request.DefinitionIds ?? []).Distinct(StringComparer.Ordinal))
         {
-            if (!visible.Contains(definitionId))
+            var change = await scope.CheckChangeAsync(definitionId, ct);
+            if (change != DefinitionChange.Allowed)
             {
-                notFound.Add(definitionId);
+                (change == DefinitionChange.Shared ? skipped : notFound).Add(definitionId);
                 continue;
             }
             try
             {
-                var result = await services.Definitions.PublishAsync(definitionId, ct);
+                var result = await services.Definitions.PublishAsync(scope.TenantId!, definitionId, ct);
                 (result is null ? notFound : result.Value.AlreadyPublished ? alreadyPublished : published).Add(definitionId);
             }
             catch (WorkflowDefinitionException)
@@ -245,14 +287,18 @@ public static class ElsaApi
 
     // ---- execution ---------------------------------------------------------------------------
 
-    /// <summary>Starts an instance of the published version and runs it until it finishes or waits.</summary>
+    /// <summary>
+    /// Starts an instance of the published version (of the school's definition or a shared one) and
+    /// runs it until it finishes or waits. The instance belongs to the starter's school.
+    /// </summary>
     private static async Task<Results<Ok<ExecuteWorkflowResponse>, ProblemHttpResult>> ExecuteDefinition(
         string definitionId, [FromBody] ExecuteWorkflowRequest? request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
-        if (!await scope.SeesDefinitionAsync(definitionId, ct))
+        if (scope.TenantId is null)
             return NotFound("Workflow definition not found", $"Definition '{definitionId}' has no published version."); // the engine's words for an unknown id
         var options = new StartWorkflowOptions
         {
+            TenantId = scope.TenantId,
             CorrelationId = string.IsNullOrWhiteSpace(request?.CorrelationId) ? null : request.CorrelationId,
             Name = request?.Name,
             Input = request?.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
@@ -271,17 +317,16 @@ public static class ElsaApi
             : TypedResults.Ok(new ExecuteWorkflowResponse(ElsaWorkflowState.From(state)));
     }
 
-    /// <summary>Completes an <c>Elsa.RunTask</c>: 200 when applied, 404 for an unknown task (or one of an
-    /// instance out of scope), 409 when it was completed already.</summary>
+    /// <summary>Completes an <c>Elsa.RunTask</c>: 200 when applied, 404 for an unknown task (or one of
+    /// another school), 409 when it was completed already.</summary>
     internal static async Task<Results<Ok, ProblemHttpResult>> CompleteRunTask(
         string taskId, CompleteTaskRequest? request, DesignerScope scope, ElsaServices services, CancellationToken ct)
     {
-        if (!await scope.SeesInstancesWithBookmarkAsync(StimulusHasher.Hash("Elsa.RunTask", RunTask.TaskStimulus(taskId), null), ct))
-            return NotFound("Task not found", $"Task '{taskId}' does not exist.");
+        if (scope.TenantId is null) return NotFound("Task not found", $"Task '{taskId}' does not exist.");
         WorkflowRunResult result;
         try
         {
-            result = await services.Runtime.CompleteTaskAsync(taskId, request?.Result, actor: null, ct);
+            result = await services.Runtime.CompleteTaskAsync(scope.TenantId, taskId, request?.Result, actor: null, ct);
         }
         catch (Exception e) when (e is WorkflowStateException or BookmarkNotFoundException)
         {
@@ -296,19 +341,16 @@ public static class ElsaApi
     }
 
     /// <summary>
-    /// Publishes an event to the instances waiting for it (narrowed by correlation or instance id),
-    /// of those only the ones in the caller's scope: each is resumed on its own, by instance id, so
-    /// an instance of another school's definition is never touched. As in Elsa, the answer is 200
-    /// whether or not anything was waiting.
+    /// Publishes an event, within the caller's school, to the instances waiting for it (narrowed by
+    /// correlation or instance id). As in Elsa, the answer is 200 whether or not anything was waiting.
     /// </summary>
     private static async Task<Ok> TriggerEvent(
         string eventName, [FromBody] TriggerEventRequest? request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         var correlationId = string.IsNullOrWhiteSpace(request?.CorrelationId) ? null : request.CorrelationId;
         var instanceId = string.IsNullOrWhiteSpace(request?.WorkflowInstanceId) ? null : request.WorkflowInstanceId;
-        var hash = StimulusHasher.Hash("Elsa.Event", Event.EventStimulus(eventName), null);
-        foreach (var waiting in await scope.VisibleInstancesWaitingOnAsync(hash, correlationId, instanceId, ct))
-            await services.Runtime.PublishEventAsync(eventName, correlationId, waiting, request?.Input, actor: null, ct);
+        if (scope.TenantId is { } tenantId)
+            await services.Runtime.PublishEventAsync(tenantId, eventName, correlationId, instanceId, request?.Input, actor: null, ct);
         return TypedResults.Ok();
     }
 
@@ -327,7 +369,7 @@ public static class ElsaApi
             return Invalid("subStatus", $"A sub-status must be one of: {string.Join(", ", Enum.GetNames<WorkflowSubStatus>())}.");
 
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
-        var query = await scope.VisibleAsync(db.Instances.AsNoTracking(), ct);
+        var query = scope.Visible(db.Instances.AsNoTracking());
         if (request.IsSystem == true) query = query.Where(_ => false); // no system workflows here
         if (!string.IsNullOrWhiteSpace(request.DefinitionId)) query = query.Where(i => i.DefinitionId == request.DefinitionId);
         if (request.DefinitionIds is { Length: > 0 } definitionIds) query = query.Where(i => definitionIds.Contains(i.DefinitionId));
@@ -372,8 +414,8 @@ public static class ElsaApi
     {
         WorkflowInstanceRecord? instance;
         await using (var db = await services.DbFactory.CreateDbContextAsync(ct))
-            instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (instance is null || !await scope.SeesDefinitionAsync(instance.DefinitionId, ct))
+            instance = await scope.Visible(db.Instances.AsNoTracking()).FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (instance is null)
             return NotFound("Workflow instance not found", $"Workflow instance '{id}' does not exist.");
 
         var state = JsonSerializer.Deserialize<WorkflowState>(instance.State, StateJson)!;
@@ -468,6 +510,9 @@ public static class ElsaApi
 
     private static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
+
+    private static ProblemHttpResult Forbidden(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: title);
 
     private static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Engine.Serialization;
 
 namespace PestWorkflows.Host.Designer;
@@ -68,6 +69,7 @@ public static class WorkflowDefinitionModels
 
         model["id"] = record.Id;
         model["definitionId"] = record.DefinitionId;
+        model["tenantId"] = record.TenantId;
         model["version"] = record.Version;
         model["isLatest"] = record.IsLatest;
         model["isPublished"] = record.IsPublished;
@@ -78,7 +80,8 @@ public static class WorkflowDefinitionModels
         Default(model, "outputs", () => new JsonArray());
         Default(model, "outcomes", () => new JsonArray());
         Default(model, "customProperties", () => new JsonObject());
-        Default(model, "isReadonly", () => false);
+        // Shared definitions are changed only by the loader of workflows/; the Studio shows them read-only.
+        model["isReadonly"] = record.TenantId == Tenants.Shared || (model["isReadonly"] is JsonValue flag && flag.TryGetValue<bool>(out var on) && on);
         Default(model, "isSystem", () => false);
         Default(model, "options", () => new JsonObject { ["autoUpdateConsumingWorkflows"] = false });
 

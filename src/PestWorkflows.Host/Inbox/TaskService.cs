@@ -8,6 +8,7 @@ using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Schools;
 
 namespace PestWorkflows.Host.Inbox;
 
@@ -60,7 +61,7 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbCon
         try
         {
             // The values travel in the resume input and are stored by the step itself (HumanTaskCompleted).
-            resumed = await runtime.ResumeAsync(bookmarkId, new Dictionary<string, JsonNode?>
+            resumed = await runtime.ResumeAsync(SchoolTenant.Of(staff.SchoolId), bookmarkId, new Dictionary<string, JsonNode?>
             {
                 [HumanTaskActivity.ResultInputKey] = new JsonObject { ["outcome"] = outcome, ["values"] = values, ["completedBy"] = staff.Id },
             }, staff.Id, ct);

@@ -11,7 +11,7 @@ public sealed class School
     public List<SchoolHolidayPeriod> Holidays { get; set; } = new();
 
     /// <summary>The school's own copy of the protocol, so its coordinator can change it alone.</summary>
-    public string ProtocolDefinitionId => $"pestprotocol-{Id}";
+    public string ProtocolDefinitionId => SchoolProtocols.CopyIdOf(Id);
 }
 
 /// <summary>Days without school (a holiday week, a study day), both ends included.</summary>

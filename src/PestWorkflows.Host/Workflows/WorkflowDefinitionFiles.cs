@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Engine.Serialization;
 
 namespace PestWorkflows.Host.Workflows;
@@ -21,7 +22,8 @@ public enum DefinitionFileResult
 /// when the latest stored version of a file's definition has the same <c>root</c> and
 /// <c>variables</c>, nothing is written (so a restart creates no new version); otherwise the file
 /// is saved and published as the new current version. A file that fails validation is logged
-/// with its problems and skipped; the host still starts.
+/// with its problems and skipped; the host still starts. The files are shared by every school
+/// (tenant <see cref="Tenants.Shared"/>): schools start them and copy them, only this loader changes them.
 /// </summary>
 /// <remarks>
 /// The file wins over the database: a version edited in the designer since the file was loaded
@@ -92,12 +94,12 @@ public sealed class WorkflowDefinitionFiles(
             if (latest is not null && SameContent(latest.Value.Document, document))
             {
                 // Equal but unpublished happens when a start was interrupted between save and publish.
-                if (!latest.Value.IsPublished) await store.PublishAsync(definitionId, ct);
+                if (!latest.Value.IsPublished) await store.PublishAsync(Tenants.Shared, definitionId, ct);
                 logger.LogDebug("Workflow {DefinitionId} from {File} is unchanged", definitionId, file);
                 return DefinitionFileResult.Unchanged;
             }
 
-            var published = await store.ImportAsync(document, publish: true, ct);
+            var published = await store.ImportAsync(Tenants.Shared, document, publish: true, ct);
             logger.LogInformation("Workflow {DefinitionId} version {Version} published from {File}", published.DefinitionId, published.Version, file);
             return DefinitionFileResult.Published;
         }
@@ -109,6 +111,12 @@ public sealed class WorkflowDefinitionFiles(
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             logger.LogWarning("Workflow file {File} skipped: it cannot be read ({Reason})", file, e.Message);
+            return DefinitionFileResult.Skipped;
+        }
+        catch (DefinitionOfOtherTenantException e)
+        {
+            // A school's own definition has this id; the shared file does not replace it.
+            logger.LogWarning("Workflow file {File} skipped: definition {DefinitionId} belongs to a school, not to the shared definitions", file, e.DefinitionId);
             return DefinitionFileResult.Skipped;
         }
         catch (DbUpdateException e)

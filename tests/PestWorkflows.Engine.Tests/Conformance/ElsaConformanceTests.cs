@@ -51,7 +51,7 @@ public abstract class ElsaConformanceTests
         if (roundTrip)
             document = WorkflowDefinitionJson.Parse(WorkflowDefinitionJson.Write(document).ToJsonString());
         document["definitionId"] = null; // a fresh definition per run
-        var definition = await host.Definitions.ImportAsync(document, publish: true);
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, document, publish: true);
 
         var started = await host.Runtime.StartAsync(definition.DefinitionId, new StartWorkflowOptions
         {
@@ -69,7 +69,7 @@ public abstract class ElsaConformanceTests
                     .OrderBy(b => b.CreatedAt).Select(b => b.Id).ToListAsync();
             if (open.Count == 0) break;
             foreach (var bookmarkId in open)
-                Assert.Equal(RunOutcome.Applied, (await host.Runtime.ResumeAsync(bookmarkId)).Outcome);
+                Assert.Equal(RunOutcome.Applied, (await host.Runtime.ResumeAsync(Tenants.Default, bookmarkId)).Outcome);
             state = (await host.Runtime.GetStateAsync(instanceId))!;
         }
 

@@ -37,7 +37,7 @@ public abstract class ReliabilityTests
     public async Task Five_hundred_concurrent_task_completions_each_advance_their_instance_exactly_once()
     {
         await using var host = await StartHostAsync(await NewDatabaseAsync());
-        var definition = await host.Definitions.ImportAsync(TestWorkflows.SequentialTasks(2), publish: true);
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(2), publish: true);
         var instances = new List<(string InstanceId, string TaskId)>();
         for (var i = 0; i < 500; i++)
         {
@@ -45,7 +45,7 @@ public abstract class ReliabilityTests
             instances.Add((started.InstanceId!, (string)started.Bookmarks.Single().Payload!["taskId"]!));
         }
 
-        var results = await Task.WhenAll(instances.Select(x => Task.Run(() => host.Runtime.CompleteTaskAsync(x.TaskId, null, "leerkracht"))));
+        var results = await Task.WhenAll(instances.Select(x => Task.Run(() => host.Runtime.CompleteTaskAsync(Tenants.Default, x.TaskId, null, "leerkracht"))));
 
         Assert.All(results, r => Assert.Equal(RunOutcome.Applied, r.Outcome));
         await using var db = await host.DbAsync();
@@ -61,12 +61,12 @@ public abstract class ReliabilityTests
     public async Task A_bookmark_can_be_resumed_immediately_after_the_instance_suspended()
     {
         await using var host = await StartHostAsync(await NewDatabaseAsync());
-        var definition = await host.Definitions.ImportAsync(TestWorkflows.SequentialTasks(1), publish: true);
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(1), publish: true);
         for (var i = 0; i < 20; i++)
         {
             var started = await host.Runtime.StartAsync(definition.DefinitionId);
             Assert.Equal(WorkflowSubStatus.Suspended, started.SubStatus);
-            var resumed = await host.Runtime.CompleteTaskAsync((string)started.Bookmarks.Single().Payload!["taskId"]!, null);
+            var resumed = await host.Runtime.CompleteTaskAsync(Tenants.Default, (string)started.Bookmarks.Single().Payload!["taskId"]!, null);
             Assert.Equal(RunOutcome.Applied, resumed.Outcome);
             Assert.Equal(WorkflowSubStatus.Finished, resumed.SubStatus);
             Assert.Equal(["klaar"], Output.For(started.InstanceId!));
@@ -77,14 +77,14 @@ public abstract class ReliabilityTests
     public async Task Two_concurrent_resumes_of_one_bookmark_apply_once_and_the_other_gets_a_conflict()
     {
         await using var host = await StartHostAsync(await NewDatabaseAsync());
-        var definition = await host.Definitions.ImportAsync(TestWorkflows.SequentialTasks(2), publish: true);
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(2), publish: true);
         for (var round = 0; round < 10; round++)
         {
             var started = await host.Runtime.StartAsync(definition.DefinitionId);
             var taskId = (string)started.Bookmarks.Single().Payload!["taskId"]!;
             var results = await Task.WhenAll(
-                Task.Run(() => host.Runtime.CompleteTaskAsync(taskId, null, "leerkracht1")),
-                Task.Run(() => host.Runtime.CompleteTaskAsync(taskId, null, "leerkracht2")));
+                Task.Run(() => host.Runtime.CompleteTaskAsync(Tenants.Default, taskId, null, "leerkracht1")),
+                Task.Run(() => host.Runtime.CompleteTaskAsync(Tenants.Default, taskId, null, "leerkracht2")));
 
             Assert.Single(results, r => r.Outcome == RunOutcome.Applied);
             Assert.Single(results, r => r.Outcome == RunOutcome.Conflict);
@@ -101,19 +101,19 @@ public abstract class ReliabilityTests
         string instanceId, taskId;
         await using (var first = await StartHostAsync(database))
         {
-            var definition = await first.Definitions.ImportAsync(TestWorkflows.SequentialTasks(2, "restart"), publish: true);
+            var definition = await first.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(2, "restart"), publish: true);
             var started = await first.Runtime.StartAsync(definition.DefinitionId);
             instanceId = started.InstanceId!;
             taskId = await OpenTaskIdAsync(first, instanceId);
         }
         await using (var second = await StartHostAsync(database))
         {
-            Assert.Equal(RunOutcome.Applied, (await second.Runtime.CompleteTaskAsync(taskId, null)).Outcome);
+            Assert.Equal(RunOutcome.Applied, (await second.Runtime.CompleteTaskAsync(Tenants.Default, taskId, null)).Outcome);
             taskId = await OpenTaskIdAsync(second, instanceId);
         }
         await using (var third = await StartHostAsync(database))
         {
-            var done = await third.Runtime.CompleteTaskAsync(taskId, null);
+            var done = await third.Runtime.CompleteTaskAsync(Tenants.Default, taskId, null);
             Assert.Equal(WorkflowSubStatus.Finished, done.SubStatus);
         }
         Assert.Equal(["klaar"], Output.For(instanceId));
@@ -126,7 +126,7 @@ public abstract class ReliabilityTests
         string instanceId;
         await using (var host = await StartHostAsync(database))
         {
-            var definition = await host.Definitions.ImportAsync(TestWorkflows.DelayThenWrite(TimeSpan.FromHours(1)), publish: true);
+            var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.DelayThenWrite(TimeSpan.FromHours(1)), publish: true);
             instanceId = (await host.Runtime.StartAsync(definition.DefinitionId)).InstanceId!;
             Assert.Equal(0, await host.Timers.DispatchDueAsync()); // not due yet
         }
@@ -149,7 +149,7 @@ public abstract class ReliabilityTests
     public async Task A_timer_does_not_fire_before_it_is_due()
     {
         await using var host = await StartHostAsync(await NewDatabaseAsync());
-        var definition = await host.Definitions.ImportAsync(TestWorkflows.DelayThenWrite(TimeSpan.FromMinutes(30)), publish: true);
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.DelayThenWrite(TimeSpan.FromMinutes(30)), publish: true);
         var instanceId = (await host.Runtime.StartAsync(definition.DefinitionId)).InstanceId!;
         Clock.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(0, await host.Timers.DispatchDueAsync());
@@ -181,7 +181,7 @@ public abstract class ReliabilityTests
             _ => text[..^10],
         };
 
-        var error = await Assert.ThrowsAsync<WorkflowDefinitionException>(() => host.Definitions.ImportAsync(WorkflowDefinitionJson.Parse(text), publish: true));
+        var error = await Assert.ThrowsAsync<WorkflowDefinitionException>(() => host.Definitions.ImportAsync(Tenants.Default, WorkflowDefinitionJson.Parse(text), publish: true));
 
         Assert.Contains(expected, error.Message);
         await using var db = await host.DbAsync();
@@ -207,7 +207,7 @@ public sealed class ReliabilityOnPostgresTests(PostgresFixture postgres) : Relia
         var database = await NewDatabaseAsync();
         await using var a = await StartHostAsync(database);
         await using var b = await StartHostAsync(database);
-        var definition = await a.Definitions.ImportAsync(TestWorkflows.DelayThenWrite(TimeSpan.FromMinutes(5)), publish: true);
+        var definition = await a.Definitions.ImportAsync(Tenants.Default, TestWorkflows.DelayThenWrite(TimeSpan.FromMinutes(5)), publish: true);
         var instances = new List<string>();
         for (var i = 0; i < 60; i++)
             instances.Add((await (i % 2 == 0 ? a : b).Runtime.StartAsync(definition.DefinitionId)).InstanceId!);

@@ -30,12 +30,12 @@ public abstract class StepPersistenceTests
     public async Task A_completed_task_leaves_its_journal_execution_records_and_bookmarks()
     {
         await using var host = await StartHostAsync();
-        var definition = await host.Definitions.ImportAsync(TestWorkflows.SequentialTasks(2), publish: true);
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(2), publish: true);
         var started = await host.Runtime.StartAsync(definition.DefinitionId);
         var firstTask = TaskId(started);
         Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var completed = await host.Runtime.CompleteTaskAsync(firstTask, new JsonObject { ["outcome"] = "akkoord" }, actor: "mentor");
+        var completed = await host.Runtime.CompleteTaskAsync(Tenants.Default, firstTask, new JsonObject { ["outcome"] = "akkoord" }, actor: "mentor");
 
         Assert.Equal(RunOutcome.Applied, completed.Outcome);
         var secondTask = TaskId(completed);
@@ -80,8 +80,8 @@ public abstract class StepPersistenceTests
         Assert.Equal($"{{\"taskId\":\"{secondTask}\",\"_taskName\":\"Stap 2\"}}", open.Payload);
 
         // A second completion of the same task is a conflict, an unknown task is not found.
-        Assert.Equal(RunOutcome.Conflict, (await host.Runtime.CompleteTaskAsync(firstTask, null)).Outcome);
-        Assert.Equal(RunOutcome.NotFound, (await host.Runtime.CompleteTaskAsync("bestaat-niet", null)).Outcome);
+        Assert.Equal(RunOutcome.Conflict, (await host.Runtime.CompleteTaskAsync(Tenants.Default, firstTask, null)).Outcome);
+        Assert.Equal(RunOutcome.NotFound, (await host.Runtime.CompleteTaskAsync(Tenants.Default, "bestaat-niet", null)).Outcome);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public abstract class StepPersistenceTests
     {
         var handler = new TransactionalEffectHandler();
         await using var host = await StartHostAsync(s => s.AddSingleton<IStepEffectHandler>(handler));
-        var definition = await host.Definitions.ImportAsync(TestWorkflows.SequentialTasks(2), publish: true);
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(2), publish: true);
         var started = await host.Runtime.StartAsync(definition.DefinitionId);
         Assert.Equal([1], handler.RevisionsSeen);
         var task = TaskId(started);
@@ -97,7 +97,7 @@ public abstract class StepPersistenceTests
         long before;
         await using (var db = await host.DbAsync()) before = JournalLines(db);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => host.Runtime.CompleteTaskAsync(task, null, actor: "fail"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.Runtime.CompleteTaskAsync(Tenants.Default, task, null, actor: "fail"));
 
         await using (var db = await host.DbAsync())
         {
@@ -109,7 +109,7 @@ public abstract class StepPersistenceTests
             Assert.Null(await db.ActivityExecutions.FirstOrDefaultAsync(a => a.WorkflowInstanceId == started.InstanceId && a.ActivityId == "Task2"));
         }
 
-        var completed = await host.Runtime.CompleteTaskAsync(task, null, actor: "mentor");
+        var completed = await host.Runtime.CompleteTaskAsync(Tenants.Default, task, null, actor: "mentor");
 
         Assert.Equal(RunOutcome.Applied, completed.Outcome);
         Assert.Equal([1, 2, 2], handler.RevisionsSeen); // the failed attempt saw its own (undone) revision

@@ -21,7 +21,7 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
 
     private async Task<WorkflowRunResult> RunAsync(JsonObject definition, string? correlationId = null)
     {
-        var record = await _host.Definitions.ImportAsync(definition, publish: true);
+        var record = await _host.Definitions.ImportAsync(Tenants.Default, definition, publish: true);
         return await _host.Runtime.StartAsync(record.DefinitionId, new StartWorkflowOptions { CorrelationId = correlationId });
     }
 
@@ -113,11 +113,11 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
                 Activity("Write1", "Elsa.WriteLine", ("text", Script("JavaScript", "'signaal ' + getCorrelationId()", "String"))),
             ],
             [Connection("Wait1", "Write1")]);
-        var record = await _host.Definitions.ImportAsync(definition, publish: true);
+        var record = await _host.Definitions.ImportAsync(Tenants.Default, definition, publish: true);
         var piet = await _host.Runtime.StartAsync(record.DefinitionId, new StartWorkflowOptions { CorrelationId = "leerling-1" });
         var klaas = await _host.Runtime.StartAsync(record.DefinitionId, new StartWorkflowOptions { CorrelationId = "leerling-2" });
 
-        var resumed = await _host.Runtime.PublishEventAsync("NieuwSignaal", correlationId: "leerling-1");
+        var resumed = await _host.Runtime.PublishEventAsync(Tenants.Default, "NieuwSignaal", correlationId: "leerling-1");
 
         Assert.Single(resumed);
         Assert.Equal(["signaal leerling-1"], _host.Output.For(piet.InstanceId!));
@@ -140,17 +140,17 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
     public async Task A_running_instance_finishes_on_its_own_version_after_a_new_one_is_published()
     {
         var v1 = SequentialTasks(1, "versies");
-        await _host.Definitions.ImportAsync(v1, publish: true);
+        await _host.Definitions.ImportAsync(Tenants.Default, v1, publish: true);
         var old = await _host.Runtime.StartAsync("versies");
 
         var v2 = SequentialTasks(1, "versies");
         ((JsonObject)v2["root"]!["activities"]![2]!)["text"] = Literal("klaar in versie 2");
-        var published = await _host.Definitions.ImportAsync(v2, publish: true);
+        var published = await _host.Definitions.ImportAsync(Tenants.Default, v2, publish: true);
         Assert.Equal(2, published.Version);
         var fresh = await _host.Runtime.StartAsync("versies");
 
-        await _host.Runtime.CompleteTaskAsync((string)old.Bookmarks.Single().Payload!["taskId"]!, null);
-        await _host.Runtime.CompleteTaskAsync((string)fresh.Bookmarks.Single().Payload!["taskId"]!, null);
+        await _host.Runtime.CompleteTaskAsync(Tenants.Default, (string)old.Bookmarks.Single().Payload!["taskId"]!, null);
+        await _host.Runtime.CompleteTaskAsync(Tenants.Default, (string)fresh.Bookmarks.Single().Payload!["taskId"]!, null);
 
         Assert.Equal(["klaar"], _host.Output.For(old.InstanceId!));
         Assert.Equal(["klaar in versie 2"], _host.Output.For(fresh.InstanceId!));
@@ -159,24 +159,24 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
     [Fact]
     public async Task Saving_a_published_definition_creates_a_draft_and_keeps_the_published_version_running_new_instances()
     {
-        var first = await _host.Definitions.ImportAsync(SequentialTasks(1, "concept"), publish: true);
-        var draft = await _host.Definitions.SaveDraftAsync(SequentialTasks(2, "concept"));
+        var first = await _host.Definitions.ImportAsync(Tenants.Default, SequentialTasks(1, "concept"), publish: true);
+        var draft = await _host.Definitions.SaveDraftAsync(Tenants.Default, SequentialTasks(2, "concept"));
 
         Assert.Equal(2, draft.Version);
         Assert.False(draft.IsPublished);
-        var published = await _host.Definitions.FindAsync("concept", VersionOptions.Published);
+        var published = await _host.Definitions.FindAsync(Tenants.Default, "concept", VersionOptions.Published);
         Assert.Equal(first.Id, published!.Id);
-        var latest = await _host.Definitions.FindAsync("concept", VersionOptions.Latest);
+        var latest = await _host.Definitions.FindAsync(Tenants.Default, "concept", VersionOptions.Latest);
         Assert.Equal(draft.Id, latest!.Id);
         // Saving again edits the same draft.
-        Assert.Equal(draft.Id, (await _host.Definitions.SaveDraftAsync(SequentialTasks(3, "concept"))).Id);
+        Assert.Equal(draft.Id, (await _host.Definitions.SaveDraftAsync(Tenants.Default, SequentialTasks(3, "concept"))).Id);
     }
 
     [Fact]
     public async Task The_journal_records_activities_bookmarks_and_who_acted()
     {
         var started = await RunAsync(SequentialTasks(1));
-        await _host.Runtime.CompleteTaskAsync((string)started.Bookmarks.Single().Payload!["taskId"]!, null, actor: "apc@regenboog.test");
+        await _host.Runtime.CompleteTaskAsync(Tenants.Default, (string)started.Bookmarks.Single().Payload!["taskId"]!, null, actor: "apc@regenboog.test");
 
         await using var db = await _host.DbAsync();
         var journal = await db.Journal.Where(j => j.WorkflowInstanceId == started.InstanceId).OrderBy(j => j.Sequence).ToListAsync();
@@ -220,12 +220,12 @@ public sealed class WorkflowJsonTests
         Assert.True(JsonNode.DeepEquals(model, WorkflowDefinitionJson.Write(model)), "The written definition differs from what the designer saved.");
         await using var host = await EngineHost.StartAsync(DatabaseProvider.Sqlite, EngineHost.NewSqliteFile(),
             configure: s => s.AddSingleton(registry));
-        var saved = await host.Definitions.SaveDraftAsync(model);
-        var stored = WorkflowDefinitionJson.Parse((await host.Definitions.FindVersionAsync(saved.Id))!.Json);
+        var saved = await host.Definitions.SaveDraftAsync(Tenants.Default, model);
+        var stored = WorkflowDefinitionJson.Parse((await host.Definitions.FindVersionAsync(Tenants.Default, saved.Id))!.Json);
 
-        foreach (var identity in new[] { "id", "version", "isLatest", "isPublished", "createdAt" }) stored.Remove(identity);
+        foreach (var identity in new[] { "id", "tenantId", "version", "isLatest", "isPublished", "createdAt" }) stored.Remove(identity);
         var expected = (JsonObject)model.DeepClone();
-        foreach (var identity in new[] { "id", "version", "isLatest", "isPublished", "createdAt" }) expected.Remove(identity);
+        foreach (var identity in new[] { "id", "tenantId", "version", "isLatest", "isPublished", "createdAt" }) expected.Remove(identity);
         Assert.Equal(expected.ToJsonString(), stored.ToJsonString());
         Assert.Equal(4, host.Definitions.Materialize(saved).Activities.Count());
     }

@@ -86,11 +86,11 @@ public sealed class DesignerScopeTests : IAsyncLifetime
         Assert.Contains("hello-world", vlinder);
         Assert.DoesNotContain("pestprotocol-regenboog", vlinder);
 
-        // A school's copy says whose it is; the template and the examples do not.
-        Assert.Equal("regenboog", (string?)(await LatestAsync(Regenboog, "pestprotocol-regenboog"))["customProperties"]!["schoolId"]);
-        Assert.Equal("vlinder", (string?)(await LatestAsync(Vlinder, VlinderProtocol))["customProperties"]!["schoolId"]);
-        Assert.Null((await LatestAsync(Regenboog, "pestprotocol"))["customProperties"]!["schoolId"]);
-        Assert.Null((await LatestAsync(Regenboog, "hello-world"))["customProperties"]!["schoolId"]);
+        // A school's copy says whose it is (Elsa's tenantId); the template and the examples are shared ("*").
+        Assert.Equal("regenboog", (string?)(await LatestAsync(Regenboog, "pestprotocol-regenboog"))["tenantId"]);
+        Assert.Equal("vlinder", (string?)(await LatestAsync(Vlinder, VlinderProtocol))["tenantId"]);
+        Assert.Equal("*", (string?)(await LatestAsync(Regenboog, "pestprotocol"))["tenantId"]);
+        Assert.Equal("*", (string?)(await LatestAsync(Regenboog, "hello-world"))["tenantId"]);
 
         // Asking for it by id in the list does not bring it back either.
         var byId = await (await _s.As(Regenboog)).GetJsonAsync($"{ElsaRoot}/workflow-definitions?definitionIds={VlinderProtocol}&searchTerm=vlinder");
@@ -115,7 +115,7 @@ public sealed class DesignerScopeTests : IAsyncLifetime
         // Saving over it: the Vlinder document itself (as the Studio would send it), and a bare one.
         var hijacked = before.DeepClone().AsObject();
         hijacked["name"] = "Gekaapt";
-        hijacked["customProperties"] = new JsonObject { ["schoolId"] = "regenboog" };
+        hijacked["tenantId"] = "regenboog";
         foreach (var publish in new[] { false, true })
             AssertNotFound(await SendAsync(Regenboog, HttpMethod.Post, $"{ElsaRoot}/workflow-definitions", new JsonObject { ["model"] = hijacked.DeepClone(), ["publish"] = publish }), $"save (publish: {publish})");
         AssertNotFound(await SendAsync(Regenboog, HttpMethod.Post, $"{ElsaRoot}/workflow-definitions",
@@ -175,16 +175,17 @@ public sealed class DesignerScopeTests : IAsyncLifetime
     {
         var regenboog = await _s.As(Regenboog);
         var model = StartThenEnd("eigen-flow", Activity("WriteLine1", "Elsa.WriteLine", new JsonObject { ["text"] = Literal("hallo") }));
-        model["customProperties"] = new JsonObject { ["schoolId"] = "vlinder", ["kleur"] = "blauw" }; // not the client's to say
+        model["tenantId"] = "vlinder"; // not the client's to say
+        model["customProperties"] = new JsonObject { ["kleur"] = "blauw" };
         var saved = await regenboog.SaveDefinitionAsync(model);
-        Assert.Equal("regenboog", (string?)saved["customProperties"]!["schoolId"]);
+        Assert.Equal("regenboog", (string?)saved["tenantId"]);
         Assert.Equal("blauw", (string?)saved["customProperties"]!["kleur"]); // the rest is kept
 
         // The Studio's "new workflow": no definition id yet.
         var unnamed = StartThenEnd("", Activity("WriteLine1", "Elsa.WriteLine", new JsonObject { ["text"] = Literal("hoi") }));
         var generated = await regenboog.SaveDefinitionAsync(unnamed);
         var generatedId = (string)generated["definitionId"]!;
-        Assert.Equal("regenboog", (string?)generated["customProperties"]!["schoolId"]);
+        Assert.Equal("regenboog", (string?)generated["tenantId"]);
 
         Assert.Contains("eigen-flow", await DefinitionIdsAsync(Regenboog));
         Assert.Contains(generatedId, await DefinitionIdsAsync(Regenboog));
@@ -202,25 +203,11 @@ public sealed class DesignerScopeTests : IAsyncLifetime
 
         // Saving it again keeps it Regenboog's, even when the body drops the property.
         var edit = saved.DeepClone().AsObject();
-        edit["customProperties"] = new JsonObject();
+        edit.Remove("tenantId");
         var second = await regenboog.SaveDefinitionAsync(edit);
         Assert.Equal(2, (int)second["version"]!);
-        Assert.Equal("regenboog", (string?)second["customProperties"]!["schoolId"]);
+        Assert.Equal("regenboog", (string?)second["tenantId"]);
         Assert.DoesNotContain("eigen-flow", await DefinitionIdsAsync(Vlinder));
-    }
-
-    [Fact]
-    public async Task A_shared_definition_stays_shared_when_a_coordinator_saves_it()
-    {
-        var hello = await LatestAsync(Regenboog, "hello-world");
-        hello["customProperties"] = new JsonObject { ["schoolId"] = "regenboog" }; // an attempt to claim it
-        hello["description"] = "bewerkt door de Regenboog";
-        var saved = await (await _s.As(Regenboog)).SaveDefinitionAsync(hello);
-        Assert.Null(saved["customProperties"]!["schoolId"]);
-
-        var seenByVlinder = await LatestAsync(Vlinder, "hello-world");
-        Assert.Equal("bewerkt door de Regenboog", (string?)seenByVlinder["description"]);
-        Assert.Equal((int)saved["version"]!, (int)seenByVlinder["version"]!);
     }
 
     [Fact]

@@ -125,6 +125,11 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
                     b.Property<string>("Payload")
                         .HasColumnType("text");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("WorkflowInstanceId")
                         .IsRequired()
                         .HasColumnType("text");
@@ -136,7 +141,7 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
 
                     b.HasIndex("WorkflowInstanceId");
 
-                    b.HasIndex("Hash", "ClosedAt");
+                    b.HasIndex("Hash", "TenantId", "ClosedAt");
 
                     b.ToTable("bookmarks", (string)null);
                 });
@@ -225,10 +230,17 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
                     b.Property<string>("Name")
                         .HasColumnType("text");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("DefinitionId", "Version")
                         .IsUnique();
@@ -281,6 +293,11 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -294,6 +311,8 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Postgres
                     b.HasIndex("DefinitionId");
 
                     b.HasIndex("SubStatus");
+
+                    b.HasIndex("TenantId");
 
                     b.ToTable("workflow_instances", (string)null);
                 });

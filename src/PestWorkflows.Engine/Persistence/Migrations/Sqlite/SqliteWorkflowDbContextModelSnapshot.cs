@@ -119,6 +119,11 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.Property<string>("Payload")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("WorkflowInstanceId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -130,7 +135,7 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.HasIndex("WorkflowInstanceId");
 
-                    b.HasIndex("Hash", "ClosedAt");
+                    b.HasIndex("Hash", "TenantId", "ClosedAt");
 
                     b.ToTable("bookmarks", (string)null);
                 });
@@ -217,10 +222,17 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.Property<string>("Name")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("DefinitionId", "Version")
                         .IsUnique();
@@ -273,6 +285,11 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -286,6 +303,8 @@ namespace PestWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.HasIndex("DefinitionId");
 
                     b.HasIndex("SubStatus");
+
+                    b.HasIndex("TenantId");
 
                     b.ToTable("workflow_instances", (string)null);
                 });
