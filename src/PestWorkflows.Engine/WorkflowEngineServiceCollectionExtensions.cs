@@ -24,6 +24,12 @@ public sealed class WorkflowEngineOptions
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long a claimed timer stays with one dispatcher before another may take it.</summary>
     public TimeSpan TimerClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How many activities one step (a start, resume or retry) may run before the engine stops it as
+    /// an endless loop: the instance faults with an incident naming this limit, nothing else is affected.
+    /// The protocol's longest step runs a few dozen.
+    /// </summary>
+    public int MaxActivitiesPerStep { get; set; } = 10_000;
 }
 
 public static class WorkflowEngineServiceCollectionExtensions
