@@ -101,6 +101,23 @@ public sealed class WorkflowExecutionContext
     /// <summary>Runs until nothing is left to do, then decides Finished or Suspended.</summary>
     internal async Task DrainAsync()
     {
+        await RunUntilIdleAsync();
+        ForgetUnstoredVariables();
+    }
+
+    /// <summary>
+    /// A variable without a storage driver is not part of what the step saves (as in Elsa): the next
+    /// step sees its initial value.
+    /// </summary>
+    private void ForgetUnstoredVariables()
+    {
+        foreach (var variable in Workflow.Variables)
+            if (!variable.IsStored)
+                State.Variables[variable.Id] = variable.InitialValue?.DeepClone();
+    }
+
+    private async Task RunUntilIdleAsync()
+    {
         State.SubStatus = WorkflowSubStatus.Executing;
         var limit = Services.GetService<IOptions<WorkflowEngineOptions>>()?.Value.MaxActivitiesPerStep ?? new WorkflowEngineOptions().MaxActivitiesPerStep;
         var executed = 0;

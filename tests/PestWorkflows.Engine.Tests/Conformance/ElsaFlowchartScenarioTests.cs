@@ -257,6 +257,29 @@ public abstract class ElsaFlowchartScenarioTests
         AssertFinished(healthy);
     }
 
+    // Set two variables, wait for an event, read them again: only the one with a storage driver keeps its value.
+    [Fact]
+    public async Task A_variable_without_a_storage_driver_has_its_initial_value_again_after_a_wait()
+    {
+        await using var host = await StartHostAsync();
+        JsonObject Set(string id, string variable) => Activity(id, "Elsa.SetVariable",
+            ("variable", new JsonObject { ["id"] = variable + "-id", ["name"] = variable, ["typeName"] = "String" }), ("value", Literal("gezet")));
+        JsonObject Show(string id) => Activity(id, "Elsa.WriteLine", ("text", Script("JavaScript", "getBewaard() + '/' + getVergankelijk()", "String")));
+        var outcome = await RunAsync(host, Definition(null,
+            [Set("Set1", "Bewaard"), Set("Set2", "Vergankelijk"), Show("Show1"), Wait("Wait1", "Verder"), Show("Show2")],
+            [Connection("Set1", "Set2"), Connection("Set2", "Show1"), Connection("Show1", "Wait1"), Connection("Wait1", "Show2")],
+            [
+                new JsonObject { ["id"] = "Bewaard-id", ["name"] = "Bewaard", ["typeName"] = "String", ["value"] = "begin", ["storageDriverTypeName"] = InstanceStorage },
+                new JsonObject { ["id"] = "Vergankelijk-id", ["name"] = "Vergankelijk", ["typeName"] = "String", ["value"] = "begin", ["storageDriverTypeName"] = null },
+            ]), FlowchartExecutionMode.CounterBased);
+        var bookmark = Assert.Single(outcome.State.Bookmarks);
+
+        Assert.Equal(RunOutcome.Applied, (await host.Runtime.ResumeAsync(bookmark.Id)).Outcome);
+
+        Assert.Equal(["gezet/gezet", "gezet/begin"], host.Output.For(outcome.InstanceId));
+        Assert.Equal(WorkflowSubStatus.Finished, (await host.Runtime.GetStateAsync(outcome.InstanceId))!.SubStatus);
+    }
+
     [Fact]
     public void The_default_step_limit_is_generous() =>
         Assert.Equal(10_000, new WorkflowEngineOptions().MaxActivitiesPerStep);
