@@ -289,6 +289,22 @@ public sealed class ElsaFlowchartScenarioOnSqliteTests : ElsaFlowchartScenarioTe
 {
     protected override Task<EngineHost> StartHostAsync(Action<IServiceCollection>? configure = null) =>
         EngineHost.StartAsync(DatabaseProvider.Sqlite, EngineHost.NewSqliteFile(), configure: configure);
+
+    /// <summary>With the default limit too, a loop without end returns and is saved as an incident.</summary>
+    [Fact]
+    public async Task A_loop_without_end_stops_at_the_default_limit()
+    {
+        await using var host = await StartHostAsync();
+        var record = await host.Definitions.ImportAsync(Definition(null,
+            [Activity("Start1", "Elsa.Start"), Activity("A", "Elsa.WriteLine", ("text", Literal("rond"))), Activity("B", "Elsa.WriteLine", ("text", Literal("en rond")))],
+            [Connection("Start1", "A"), Connection("A", "B"), Connection("B", "A")]), publish: true);
+
+        var result = await host.Runtime.StartAsync(record.DefinitionId);
+
+        Assert.Equal(WorkflowSubStatus.Faulted, result.SubStatus);
+        Assert.Contains("10000", Assert.Single(result.Incidents).Message);
+        Assert.Equal(WorkflowSubStatus.Faulted, (await host.Runtime.GetStateAsync(result.InstanceId!))!.SubStatus);
+    }
 }
 
 [Collection("postgres")]
