@@ -14,11 +14,12 @@ namespace PestWorkflows.Bench;
 /// <summary>
 /// (a) Task completions per second through the engine on SQLite: each completion resumes a task
 /// bookmark, runs to the next task and commits that step (one transaction). (d) Bytes stored per
-/// suspended instance.
+/// suspended instance. One <c>synchronous</c> setting per instance (the engine's option
+/// <see cref="WorkflowEngineOptions.SqliteSynchronous"/>); the run measures both.
 /// </summary>
-public sealed class EngineBenchmark : IBenchmarkPart
+public sealed class EngineBenchmark(SqliteSynchronous synchronous) : IBenchmarkPart
 {
-    public string Name => BenchmarkNames.Engine;
+    public string Name => synchronous == SqliteSynchronous.Normal ? BenchmarkNames.EngineNormal : BenchmarkNames.Engine;
 
     public async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken ct)
     {
@@ -34,7 +35,7 @@ public sealed class EngineBenchmark : IBenchmarkPart
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IWorkflowTextOutput, SilentOutput>()
-            .AddWorkflowEngine(o => { o.Provider = DatabaseProvider.Sqlite; o.ConnectionString = $"Data Source={file}"; })
+            .AddWorkflowEngine(o => { o.Provider = DatabaseProvider.Sqlite; o.ConnectionString = $"Data Source={file}"; o.SqliteSynchronous = synchronous; })
             .BuildServiceProvider();
         try
         {
@@ -42,7 +43,7 @@ public sealed class EngineBenchmark : IBenchmarkPart
             var store = services.GetRequiredService<WorkflowDefinitionStore>();
             var runtime = services.GetRequiredService<WorkflowRuntime>();
             var definition = await store.ImportAsync(Tenants.Default, SequentialTasks(tasksPerInstance), publish: true, ct);
-            var settings = await CheckSettingsAsync(services, ct);
+            var settings = await CheckSettingsAsync(services, synchronous, ct);
 
             // (d) first: grow the database by a batch of suspended instances and divide.
             var before = await CheckpointedSizeAsync(services, file, ct);
@@ -100,10 +101,10 @@ public sealed class EngineBenchmark : IBenchmarkPart
     }
 
     /// <summary>
-    /// The durability settings on a connection of the engine's own, as the SQLite part uses them: the
-    /// engine sets them itself (WAL on the file, synchronous=NORMAL per connection); this checks it.
+    /// The durability settings on a connection of the engine's own, as the SQLite part beside it uses them:
+    /// the engine sets them itself (WAL on the file, synchronous per connection from its option); this checks it.
     /// </summary>
-    private static async Task<string> CheckSettingsAsync(IServiceProvider services, CancellationToken ct)
+    private static async Task<string> CheckSettingsAsync(IServiceProvider services, SqliteSynchronous synchronous, CancellationToken ct)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<WorkflowDbContext>>().CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
@@ -114,11 +115,13 @@ public sealed class EngineBenchmark : IBenchmarkPart
             return Convert.ToString(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) ?? "";
         }
         var journalMode = await PragmaAsync("journal_mode");
-        var synchronous = await PragmaAsync("synchronous");
+        var actual = await PragmaAsync("synchronous");
         var autoCheckpoint = await PragmaAsync("wal_autocheckpoint");
-        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase) || synchronous != "1")
-            throw new InvalidOperationException($"The engine's connection has journal_mode={journalMode}, synchronous={synchronous}; the comparison needs WAL and NORMAL (1).");
-        return $"journal_mode={journalMode}, synchronous=NORMAL, wal_autocheckpoint={autoCheckpoint} (read from an engine connection; same as the sqlite part)";
+        var expected = ((int)synchronous).ToString(CultureInfo.InvariantCulture);
+        var name = SqliteTransactionBaseline.SettingName(synchronous);
+        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase) || actual != expected)
+            throw new InvalidOperationException($"The engine's connection has journal_mode={journalMode}, synchronous={actual}; the comparison needs WAL and {name} ({expected}).");
+        return $"journal_mode={journalMode}, synchronous={name}, wal_autocheckpoint={autoCheckpoint} (read from an engine connection; same as the sqlite part at this setting)";
     }
 
     private static string TaskId(WorkflowRunResult result) => (string)result.Bookmarks.Single().Payload!["taskId"]!;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PestWorkflows.Engine;
 
 namespace PestWorkflows.Bench;
 
@@ -33,16 +34,22 @@ public sealed record BenchmarkOptions(bool Quick, string WorkDirectory);
 /// <summary>Part names; also the values of <c>--only</c>.</summary>
 public static class BenchmarkNames
 {
-    /// <summary>(a) our engine on SQLite: task completions per second, plus (d) bytes stored per suspended instance.</summary>
+    /// <summary>(a) our engine on SQLite (synchronous=FULL, its default): task completions per second, plus (d) bytes stored per suspended instance.</summary>
     public const string Engine = "engine";
 
-    /// <summary>(b) plain single-row SQLite transactions per second.</summary>
+    /// <summary>(a') the engine with synchronous=NORMAL (Workflows:SqliteSynchronous=Normal).</summary>
+    public const string EngineNormal = "engine-normal";
+
+    /// <summary>(b) plain single-row SQLite transactions per second, synchronous=FULL.</summary>
     public const string Sqlite = "sqlite";
+
+    /// <summary>(b') the same with synchronous=NORMAL.</summary>
+    public const string SqliteNormal = "sqlite-normal";
 
     /// <summary>(c) WorkflowCore 3.22.0, in-memory persistence: resumes per second.</summary>
     public const string WorkflowCore = "workflowcore";
 
-    public static readonly IReadOnlyList<string> All = [Engine, Sqlite, WorkflowCore];
+    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore];
 }
 
 /// <summary>Keys of <see cref="BenchmarkResult.Extra"/> that Program.cs reads itself.</summary>
@@ -77,9 +84,11 @@ public static class Program
     /// </summary>
     public static List<IBenchmarkPart> CreateParts() =>
     [
-        new SqliteTransactionBaseline(),
+        new SqliteTransactionBaseline(SqliteSynchronous.Full),
+        new SqliteTransactionBaseline(SqliteSynchronous.Normal),
         new WorkflowCoreBaseline(),
-        new EngineBenchmark(),
+        new EngineBenchmark(SqliteSynchronous.Full),
+        new EngineBenchmark(SqliteSynchronous.Normal),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -178,7 +187,7 @@ internal sealed record CommandLine(bool Quick, string? Only, string? OutPath, st
         """
         usage: dotnet run -c Release --project bench/PestWorkflows.Bench -- [options]
           --quick              short smoke run (tests/CI); default is the full run
-          --only <part>        run one part: sqlite | workflowcore | engine
+          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal
           --out <file>         JSON results file (default: <repo>/bench/results.json)
           --work-dir <dir>     folder for temporary databases (default: <repo>/bench/.work)
           -h, --help           this text
@@ -233,7 +242,9 @@ internal sealed record Report(
     BenchmarkResult? Sqlite,
     BenchmarkResult? WorkflowCore,
     double? EngineOverSqlite,
+    double? EngineNormalOverSqliteNormal,
     double? EngineOverWorkflowCore,
+    double? EngineNormalOverWorkflowCore,
     double? EngineBytesPerSuspendedInstance,
     double? WorkflowCoreHeapBytesPerSuspendedInstance)
 {
@@ -252,25 +263,27 @@ internal sealed record Report(
             && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 
         return new Report(results, failures, notMeasured, engine, sqlite, wfc,
-            Ratio(engine, sqlite), Ratio(engine, wfc),
+            Ratio(engine, sqlite), Ratio(Find(BenchmarkNames.EngineNormal), Find(BenchmarkNames.SqliteNormal)), Ratio(engine, wfc), Ratio(Find(BenchmarkNames.EngineNormal), wfc),
             Number(engine, BenchmarkExtraKeys.BytesPerSuspendedInstance),
             Number(wfc, BenchmarkExtraKeys.HeapBytesPerSuspendedInstance));
     }
 
-    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.Sqlite, BenchmarkNames.WorkflowCore];
+    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.EngineNormal, BenchmarkNames.Sqlite, BenchmarkNames.SqliteNormal, BenchmarkNames.WorkflowCore];
 
     private static string Label(string name) => name switch
     {
-        BenchmarkNames.Engine => "(a) engine",
-        BenchmarkNames.Sqlite => "(b) sqlite",
+        BenchmarkNames.Engine => "(a) engine FULL",
+        BenchmarkNames.EngineNormal => "(a') engine NORMAL",
+        BenchmarkNames.Sqlite => "(b) sqlite FULL",
+        BenchmarkNames.SqliteNormal => "(b') sqlite NORMAL",
         BenchmarkNames.WorkflowCore => "(c) workflowcore",
         _ => name,
     };
 
     private static string Unit(string name) => name switch
     {
-        BenchmarkNames.Engine => "task completions",
-        BenchmarkNames.Sqlite => "single-row INSERT transactions",
+        BenchmarkNames.Engine or BenchmarkNames.EngineNormal => "task completions",
+        BenchmarkNames.Sqlite or BenchmarkNames.SqliteNormal => "single-row INSERT transactions",
         BenchmarkNames.WorkflowCore => "event resumes",
         _ => "operations",
     };
@@ -308,8 +321,12 @@ internal sealed record Report(
 
         w.WriteLine();
         w.WriteLine("Ratios:");
-        WriteRatio(w, "(a)/(b) engine / sqlite      ", r.EngineOverSqlite, BenchmarkTargets.EngineOverSqliteMin, r.Engine, r.Sqlite);
-        WriteRatio(w, "(a)/(c) engine / workflowcore", r.EngineOverWorkflowCore, BenchmarkTargets.EngineOverWorkflowCoreMin, r.Engine, r.WorkflowCore);
+        WriteRatio(w, "(a)/(b) engine / sqlite, FULL ", r.EngineOverSqlite, BenchmarkTargets.EngineOverSqliteMin, r.Engine, r.Sqlite);
+        WriteRatio(w, "(a')/(b') the same, NORMAL    ", r.EngineNormalOverSqliteNormal, BenchmarkTargets.EngineOverSqliteMin,
+            r.Results.FirstOrDefault(x => x.Name == BenchmarkNames.EngineNormal), r.Results.FirstOrDefault(x => x.Name == BenchmarkNames.SqliteNormal));
+        WriteRatio(w, "(a)/(c) engine FULL / wfcore  ", r.EngineOverWorkflowCore, BenchmarkTargets.EngineOverWorkflowCoreMin, r.Engine, r.WorkflowCore);
+        WriteRatio(w, "(a')/(c) engine NORMAL / wfcore", r.EngineNormalOverWorkflowCore, BenchmarkTargets.EngineOverWorkflowCoreMin,
+            r.Results.FirstOrDefault(x => x.Name == BenchmarkNames.EngineNormal), r.WorkflowCore);
     }
 
     private static void WriteRatio(TextWriter w, string label, double? ratio, double target, BenchmarkResult? a, BenchmarkResult? b)
@@ -366,7 +383,9 @@ internal sealed record Report(
             ["ratios"] = new JsonObject
             {
                 ["engineOverSqlite"] = Num(r.EngineOverSqlite),
+                ["engineNormalOverSqliteNormal"] = Num(r.EngineNormalOverSqliteNormal),
                 ["engineOverWorkflowCore"] = Num(r.EngineOverWorkflowCore),
+                ["engineNormalOverWorkflowCore"] = Num(r.EngineNormalOverWorkflowCore),
             },
             ["memoryPerSuspendedInstance"] = new JsonObject
             {

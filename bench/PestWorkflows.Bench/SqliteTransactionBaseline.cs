@@ -1,37 +1,37 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using PestWorkflows.Engine;
 
 namespace PestWorkflows.Bench;
 
 /// <summary>
 /// (b) Plain SQLite: single-row INSERT transactions per second, each committed separately
 /// (BEGIN; INSERT; COMMIT), on a database file under <see cref="BenchmarkOptions.WorkDirectory"/>,
-/// i.e. the same file system as the engine part's database.
+/// i.e. the same file system as the engine part's database. Measured at one <c>synchronous</c>
+/// setting per instance; the run measures both, each beside the engine at the same setting.
 /// <para>
 /// The connection settings are public so that the engine part uses exactly the same ones; the
-/// (a)/(b) ratio is only meaningful if it does. Call <see cref="ApplyPragmas"/> on the engine's
-/// connection (or execute <see cref="JournalModePragma"/> and <see cref="SynchronousPragma"/>).
+/// (a)/(b) ratio is only meaningful if it does.
 /// </para>
 /// </summary>
-public sealed class SqliteTransactionBaseline : IBenchmarkPart
+public sealed class SqliteTransactionBaseline(SqliteSynchronous synchronous) : IBenchmarkPart
 {
     /// <summary>Write-ahead log journal. Persistent: stored in the database file once set.</summary>
     public const string JournalModePragma = "PRAGMA journal_mode=WAL;";
 
-    /// <summary>fsync at WAL checkpoints only, not at every commit. Per connection: set on every connection.</summary>
-    public const string SynchronousPragma = "PRAGMA synchronous=NORMAL;";
-
-    /// <summary>Both pragmas, in order, for a single ExecuteNonQuery.</summary>
-    public const string Pragmas = JournalModePragma + " " + SynchronousPragma;
+    /// <summary>FULL: fsync of the WAL at every commit. NORMAL: at WAL checkpoints only. Per connection.</summary>
+    public static string SynchronousPragma(SqliteSynchronous synchronous) => $"PRAGMA synchronous={SettingName(synchronous)};";
 
     /// <summary>Human-readable form of the settings, as printed in the output.</summary>
-    public const string SettingsDescription = "journal_mode=WAL, synchronous=NORMAL";
+    public static string SettingsDescription(SqliteSynchronous synchronous) => $"journal_mode=WAL, synchronous={SettingName(synchronous)}";
+
+    public static string SettingName(SqliteSynchronous synchronous) => synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
 
     /// <summary>Approximate payload of each inserted row, in bytes.</summary>
     public const int PayloadBytes = 100;
 
-    public string Name => BenchmarkNames.Sqlite;
+    public string Name => synchronous == SqliteSynchronous.Normal ? BenchmarkNames.SqliteNormal : BenchmarkNames.Sqlite;
 
     /// <summary>Measured interval: ~5 s (full) or ~0.5 s (quick).</summary>
     public static TimeSpan MeasureDuration(bool quick) => quick ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(5);
@@ -40,10 +40,10 @@ public sealed class SqliteTransactionBaseline : IBenchmarkPart
     public static TimeSpan WarmUpDuration(bool quick) => quick ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Applies <see cref="JournalModePragma"/> and <see cref="SynchronousPragma"/> to an open connection
-    /// and checks that SQLite accepted them (journal_mode=WAL can silently fail, e.g. on some network file systems).
+    /// Applies <see cref="JournalModePragma"/> and the synchronous setting to an open connection and checks
+    /// that SQLite accepted them (journal_mode=WAL can silently fail, e.g. on some network file systems).
     /// </summary>
-    public static void ApplyPragmas(SqliteConnection connection)
+    public static void ApplyPragmas(SqliteConnection connection, SqliteSynchronous synchronous)
     {
         using (var cmd = connection.CreateCommand())
         {
@@ -54,12 +54,12 @@ public sealed class SqliteTransactionBaseline : IBenchmarkPart
         }
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = SynchronousPragma;
+            cmd.CommandText = SynchronousPragma(synchronous);
             cmd.ExecuteNonQuery();
         }
-        // synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
-        if (ScalarLong(connection, "PRAGMA synchronous;") != 1)
-            throw new InvalidOperationException("SQLite did not accept synchronous=NORMAL");
+        // synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA (the enum's values are SQLite's)
+        if (ScalarLong(connection, "PRAGMA synchronous;") != (long)synchronous)
+            throw new InvalidOperationException($"SQLite did not accept synchronous={SettingName(synchronous)}");
     }
 
     public async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken ct)
@@ -91,7 +91,7 @@ public sealed class SqliteTransactionBaseline : IBenchmarkPart
 
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
-        ApplyPragmas(connection);
+        ApplyPragmas(connection, synchronous);
 
         using (var create = connection.CreateCommand())
         {
@@ -116,9 +116,9 @@ public sealed class SqliteTransactionBaseline : IBenchmarkPart
 
         var extra = new Dictionary<string, string>
         {
-            ["settings"] = SettingsDescription + " (the engine must use the same: SqliteTransactionBaseline.ApplyPragmas / .Pragmas)",
+            ["settings"] = SettingsDescription(synchronous) + " (the engine part beside it uses the same)",
             ["journal_mode"] = ScalarString(connection, "PRAGMA journal_mode;"),
-            ["synchronous"] = ScalarLong(connection, "PRAGMA synchronous;") == 1 ? "NORMAL (1)" : ScalarString(connection, "PRAGMA synchronous;"),
+            ["synchronous"] = $"{SettingName(synchronous)} ({ScalarLong(connection, "PRAGMA synchronous;")})",
             ["transaction"] = "BEGIN IMMEDIATE (SqliteConnection.BeginTransaction()); one INSERT of one row; COMMIT",
             ["rowPayloadBytes"] = PayloadBytes.ToString(CultureInfo.InvariantCulture),
             ["warmUpTransactions"] = warmUp.Count.ToString(CultureInfo.InvariantCulture),

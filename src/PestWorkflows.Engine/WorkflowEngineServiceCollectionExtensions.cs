@@ -39,6 +39,18 @@ public sealed class WorkflowEngineOptions
     /// deeper faults, which is an incident on its instance.
     /// </summary>
     public int MaxEventDepth { get; set; } = DefaultMaxEventDepth;
+
+    /// <summary>
+    /// How many activities one step (a start, resume or retry) may run before the engine stops it as
+    /// an endless loop: the instance faults with an incident naming this limit, nothing else is affected.
+    /// The protocol's longest step runs a few dozen.
+    /// </summary>
+    public int MaxActivitiesPerStep { get; set; } = 10_000;
+    /// <summary>
+    /// SQLite only: <see cref="SqliteSynchronous.Full"/> (default) keeps every acknowledged step through a
+    /// power cut; <see cref="SqliteSynchronous.Normal"/> commits faster but may lose the last steps then.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 }
 
 public static class WorkflowEngineServiceCollectionExtensions
@@ -70,11 +82,12 @@ public static class WorkflowEngineServiceCollectionExtensions
         else
         {
             var connectionString = SqliteConnectionStrings.WithDefaults(options.ConnectionString);
-            services.AddPooledDbContextFactory<SqliteWorkflowDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance));
+            var pragmas = SqlitePragmas.For(options.SqliteSynchronous);
+            services.AddPooledDbContextFactory<SqliteWorkflowDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
             services.AddSingleton<IDbContextFactory<WorkflowDbContext>, DerivedFactory<SqliteWorkflowDbContext>>();
             // The runtime's own contexts, with their connections kept open (see SqliteStepSessions).
             services.AddSingleton(_ => new SqliteStepSessions(new DbContextOptionsBuilder<SqliteWorkflowDbContext>()
-                .UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options));
+                .UseSqlite(connectionString).AddInterceptors(pragmas).Options));
         }
         return services;
     }
@@ -105,38 +118,45 @@ public static class SqliteConnectionStrings
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    /// <summary>Stateless; one instance, so that every context's options are alike (one EF service provider).</summary>
-    public static readonly SqlitePragmas Instance = new();
+    /// <summary>One instance per setting, so that every context's options are alike (one EF service provider each).</summary>
+    private static readonly SqlitePragmas Full = new("PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;");
+    private static readonly SqlitePragmas Normal = new("PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;");
 
-    // synchronous=NORMAL is safe with WAL: a power cut may lose the last commits, never corrupt the file.
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+    public static SqlitePragmas For(SqliteSynchronous synchronous) => synchronous == SqliteSynchronous.Normal ? Normal : Full;
 
-    /// <summary>Handles that have the pragmas; an entry goes away with its handle.</summary>
-    private static readonly ConditionalWeakTable<object, object> Configured = new();
+    private readonly string _pragmas;
+
+    private SqlitePragmas(string pragmas) => _pragmas = pragmas;
+
+    /// <summary>Handles and the instance that configured them; an entry goes away with its handle. A handle
+    /// configured by the other instance (one process, one file, both settings) is configured again.</summary>
+    private static readonly ConditionalWeakTable<object, SqlitePragmas> Configured = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         var handle = Handle(connection);
-        if (handle is not null && Configured.TryGetValue(handle, out _)) return;
+        if (IsConfigured(handle)) return;
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             command.ExecuteNonQuery();
         }
-        if (handle is not null) Configured.AddOrUpdate(handle, handle);
+        if (handle is not null) Configured.AddOrUpdate(handle, this);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         var handle = Handle(connection);
-        if (handle is not null && Configured.TryGetValue(handle, out _)) return;
+        if (IsConfigured(handle)) return;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        if (handle is not null) Configured.AddOrUpdate(handle, handle);
+        if (handle is not null) Configured.AddOrUpdate(handle, this);
     }
+
+    private bool IsConfigured(object? handle) => handle is not null && Configured.TryGetValue(handle, out var by) && ReferenceEquals(by, this);
 
     /// <summary>The physical connection behind an open <see cref="Microsoft.Data.Sqlite.SqliteConnection"/>.</summary>
     private static object? Handle(DbConnection connection) => (connection as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;

@@ -34,6 +34,17 @@ public sealed class ProtocolPathTests : IAsyncLifetime
         return id;
     }
 
+    /// <summary>A variable without a storage driver has its initial value again after a wait (Elsa's
+    /// semantics); the protocol reads its variables (the plan's assignees) steps after setting them.</summary>
+    [Fact]
+    public async Task Every_protocol_variable_is_kept_in_the_instance()
+    {
+        var definition = JsonNode.Parse(await File.ReadAllTextAsync(ProtocolHarness.ProtocolFile()))!;
+        var variables = definition["variables"]!.AsArray();
+        Assert.NotEmpty(variables);
+        Assert.All(variables, v => Assert.Equal(PestWorkflows.Engine.Model.VariableStorageDrivers.WorkflowInstance, (string?)v!["storageDriverTypeName"]));
+    }
+
     private string ClosedOutcome(string id) => _p.Effects.Events(id).Single(e => e.Kind == CaseEventKind.Closed).Outcome!;
 
     [Fact]

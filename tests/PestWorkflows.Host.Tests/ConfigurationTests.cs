@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Engine;
+using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Health;
 
 namespace PestWorkflows.Host.Tests;
@@ -29,6 +32,34 @@ public sealed class ConfigurationTests
         Assert.Equal(DatabaseProvider.Sqlite, options.Provider);
         Assert.Equal("Data Source=data/pestworkflows.db", options.ConnectionString);
         Assert.Equal("SQLite " + Path.GetFullPath("data/pestworkflows.db"), app.Services.GetRequiredService<DatabaseInitializer>().Describe());
+    }
+
+    [Theory]
+    [InlineData(null, 2)] // FULL: an acknowledged step survives a power cut
+    [InlineData("Normal", 1)]
+    public async Task SQLite_commits_with_synchronous_full_unless_Workflows_SqliteSynchronous_lowers_it(string? setting, long expected)
+    {
+        var file = Path.Combine(Path.GetTempPath(), "pestworkflows-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var args = new List<string> { $"--ConnectionStrings:Workflows=Data Source={file}" };
+        if (setting is not null) args.Add($"--Workflows:SqliteSynchronous={setting}");
+        await using var app = Builder(args.ToArray()).Build();
+        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(); // the file in WAL mode, as in production
+
+        await using var engineDb = await app.Services.GetRequiredService<IDbContextFactory<WorkflowDbContext>>().CreateDbContextAsync();
+        Assert.Equal(expected, await SynchronousAsync(engineDb));
+
+        // The host's own writes outside a step (identity, demo data) never sync less than FULL.
+        await using var scope = app.Services.CreateAsyncScope();
+        Assert.Equal(2, await SynchronousAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>()));
+    }
+
+    private static async Task<long> SynchronousAsync(DbContext db)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -130,6 +130,18 @@ public sealed class DescriptorApiTests : IAsyncLifetime
             Assert.Equal(items.Count, (int)body[countField]!);
     }
 
+    /// <summary>The Studio preselects the driver with the highest priority for a new variable; a variable
+    /// without a driver would lose its value when the instance waits.</summary>
+    [Fact]
+    public async Task Storage_drivers_offer_the_workflow_instance_as_the_default()
+    {
+        var items = (await _client.GetJsonAsync($"{ElsaRoot}/descriptors/storage-drivers"))["items"]!.AsArray();
+        var preferred = items.OrderByDescending(i => (int)i!["priority"]!).First()!;
+        Assert.Equal("Elsa.Workflows.WorkflowInstanceStorageDriver, Elsa.Workflows.Core", (string?)preferred["typeName"]);
+        Assert.Equal("Workflow Instance", (string?)preferred["displayName"]);
+        Assert.False((bool)preferred["deprecated"]!);
+    }
+
     [Fact]
     public async Task Expressions_include_a_non_literal_type_and_features_omit_real_time_updates()
     {

@@ -19,6 +19,7 @@ public sealed class FlowGraph
     private readonly Dictionary<Activity, List<Connection>> _outbound = new();
     private readonly Dictionary<Activity, List<Connection>> _inbound = new();
     private readonly Dictionary<Activity, HashSet<Activity>> _ancestors = new();
+    private readonly Dictionary<Connection, bool> _validBackward = new();
 
     public FlowGraph(IReadOnlyList<Activity> activities, IReadOnlyList<Connection> connections, Activity? start)
     {
@@ -59,6 +60,38 @@ public sealed class FlowGraph
     public IReadOnlyList<Connection> Inbound(Activity activity) => _inbound.TryGetValue(activity, out var list) ? list : [];
     public IEnumerable<Connection> ForwardInbound(Activity activity) => Inbound(activity).Where(c => !_backward.Contains(c));
     public bool IsBackward(Connection connection) => _backward.Contains(connection);
+
+    /// <summary>
+    /// Elsa's rule for a loop-back: every path from the start to its source goes through its target,
+    /// so the loop re-enters at the one door it has. Otherwise counter-mode bookkeeping cannot tell
+    /// rounds apart, and Elsa refuses to follow the connection.
+    /// </summary>
+    public bool IsValidBackward(Connection connection)
+    {
+        lock (_validBackward)
+        {
+            if (_validBackward.TryGetValue(connection, out var cached)) return cached;
+            return _validBackward[connection] = Start is not null && !ReachableAvoiding(Start, connection.Source, connection.Target);
+        }
+    }
+
+    /// <summary>Whether <paramref name="to"/> can be reached from <paramref name="from"/> over forward connections without passing <paramref name="avoid"/>.</summary>
+    private bool ReachableAvoiding(Activity from, Activity to, Activity avoid)
+    {
+        if (from == avoid) return false;
+        var seen = new HashSet<Activity> { from };
+        var stack = new Stack<Activity>();
+        stack.Push(from);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current == to) return true;
+            foreach (var connection in Outbound(current))
+                if (!_backward.Contains(connection) && connection.Target != avoid && seen.Add(connection.Target))
+                    stack.Push(connection.Target);
+        }
+        return false;
+    }
 
     /// <summary>Every activity from which <paramref name="activity"/> can be reached over forward connections.</summary>
     public IReadOnlySet<Activity> Ancestors(Activity activity)

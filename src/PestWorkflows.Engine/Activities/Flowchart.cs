@@ -93,6 +93,8 @@ public sealed class Flowchart : Activity, IContainerActivity
             if (Graph.IsBackward(connection))
             {
                 if (!followed) continue;
+                if (!Graph.IsValidBackward(connection))
+                    throw new InvalidOperationException($"Invalid backward connection: Every path from the source ('{connection.Source.Id}') must go through the target ('{connection.Target.Id}') when tracing back to the start.");
                 self.ScheduleActivity(connection.Target, new JsonObject { [BackwardConnectionInput] = true });
                 scheduled = true;
             }
@@ -114,11 +116,13 @@ public sealed class Flowchart : Activity, IContainerActivity
         switch (mode)
         {
             case FlowJoinMode.WaitAny:
-                // Ignore arrivals for a round the join has already run, or is about to run.
+                // Ignore arrivals for a round the join has already run, is about to run, or is running
+                // (a branch it cancels reports back while it runs; Elsa would run it a second time).
                 if (scope.ActivityVisits(target) >= scope.ConnectionVisits(connection)) return false;
-                if (self.Children.Any(c => c.Activity == target && c.Status == ActivityStatus.Pending)) return false;
+                if (self.Children.Any(c => c.Activity == target && c.Status is ActivityStatus.Pending or ActivityStatus.Running)) return false;
                 if (inbound.Any(scope.LastFollowed))
                 {
+                    // Scheduled before the cancellations, so that they never find the flowchart without work.
                     self.ScheduleActivity(target);
                     await CancelInboundAncestorsAsync(self, target);
                     return true;
@@ -152,10 +156,15 @@ public sealed class Flowchart : Activity, IContainerActivity
     private static bool HasPendingWork(ActivityExecutionContext self) =>
         self.Children.Any(c => c.Status is ActivityStatus.Pending or ActivityStatus.Running);
 
-    private async ValueTask CancelInboundAncestorsAsync(ActivityExecutionContext self, Activity target)
+    /// <summary>
+    /// Cancels the inbound branches of <paramref name="target"/> that are running: started activities,
+    /// such as one waiting on a bookmark. As in Elsa, work that is scheduled but has not started yet is
+    /// left alone; it still runs (a loop's counter step, the other side of a decision).
+    /// </summary>
+    internal async ValueTask CancelInboundAncestorsAsync(ActivityExecutionContext self, Activity target)
     {
         var ancestors = Graph.Ancestors(target);
-        foreach (var child in self.Children.Where(c => ancestors.Contains(c.Activity) && c.Status is ActivityStatus.Pending or ActivityStatus.Running).ToList())
+        foreach (var child in self.Children.Where(c => ancestors.Contains(c.Activity) && c.Status == ActivityStatus.Running).ToList())
             await child.CancelAsync();
     }
 
@@ -166,7 +175,7 @@ public sealed class Flowchart : Activity, IContainerActivity
         var completed = child.Activity;
         if (completed is ITerminalNode)
         {
-            self.Properties.Remove(TokensProperty);
+            ClearTokens(self);
             await self.CompleteActivityAsync();
             return;
         }
@@ -194,8 +203,8 @@ public sealed class Flowchart : Activity, IContainerActivity
                         emitted[i].Consumed = true;
                         break;
                     }
-                    await CancelInboundAncestorsAsync(self, target);
                     self.ScheduleActivity(target);
+                    await CancelInboundAncestorsAsync(self, target);
                     foreach (var other in Graph.ForwardInbound(target).Where(c => c.Source != completed))
                         tokens.Add(new Token(other.Source.Id, other.SourcePort, target.Id) { Blocked = true });
                     break;
@@ -229,7 +238,7 @@ public sealed class Flowchart : Activity, IContainerActivity
         if (self.Status != ActivityStatus.Running || HasPendingWork(self)) return;
         // Tokens still waiting at a join keep the flowchart open (Elsa leaves it Suspended).
         if (tokens.Any(t => !t.Consumed && !t.Blocked)) return;
-        self.Properties.Remove(TokensProperty);
+        ClearTokens(self);
         await self.CompleteActivityAsync();
     }
 
@@ -241,13 +250,29 @@ public sealed class Flowchart : Activity, IContainerActivity
         return Enum.TryParse<MergeMode>(value, ignoreCase: true, out var mode) ? mode : MergeMode.Stream;
     }
 
-    private static List<Token> Tokens(ActivityExecutionContext self) =>
-        self.Properties[TokensProperty] is JsonArray array
+    /// <summary>
+    /// The flowchart's one token list for this run. Handlers nest (completing a child may cancel
+    /// another, whose handler runs inside the first), so each must change the same list: a handler
+    /// holding its own copy would save it over what the nested one did.
+    /// </summary>
+    private static List<Token> Tokens(ActivityExecutionContext self)
+    {
+        if (self.TransientProperties.TryGetValue(TokensProperty, out var cached)) return (List<Token>)cached;
+        var tokens = self.Properties[TokensProperty] is JsonArray array
             ? array.Select(n => Token.FromJson((JsonObject)n!)).ToList()
             : new List<Token>();
+        self.TransientProperties[TokensProperty] = tokens;
+        return tokens;
+    }
 
     private static void SaveTokens(ActivityExecutionContext self, List<Token> tokens) =>
         self.Properties[TokensProperty] = new JsonArray(tokens.Select(t => (JsonNode)t.ToJson()).ToArray());
+
+    private static void ClearTokens(ActivityExecutionContext self)
+    {
+        self.TransientProperties.Remove(TokensProperty);
+        self.Properties.Remove(TokensProperty);
+    }
 
     private enum MergeMode { None, Stream, Merge, Converge, Cascade, Race }
 

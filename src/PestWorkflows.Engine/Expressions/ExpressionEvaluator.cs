@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Fluid;
 using Jint;
 using Jint.Native;
+using Jint.Runtime;
 using PestWorkflows.Engine.Model;
 using PestWorkflows.Engine.Runtime;
 
@@ -20,6 +21,18 @@ public sealed class ExpressionEvaluator
     /// <summary>A script that runs longer than this is stopped and reported as an incident.</summary>
     public static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// What one JavaScript evaluation may allocate. Without it one script ('x'.repeat(2**28)) can take
+    /// the memory of the whole process, every school's requests included. Protocol scripts allocate a few KiB.
+    /// </summary>
+    public const long ScriptMemoryLimitBytes = 64L * 1024 * 1024;
+
+    /// <summary>Steps (tags, output statements, loop iterations) one Liquid template may run.</summary>
+    public const int LiquidMaxSteps = 100_000;
+
+    /// <summary>How deep Liquid templates may nest (Fluid's default, stated so it cannot change under us).</summary>
+    public const int LiquidMaxRecursion = 100;
+
     private static readonly FluidParser LiquidParser = new();
     private static readonly TemplateOptions LiquidOptions = CreateLiquidOptions();
 
@@ -35,16 +48,22 @@ public sealed class ExpressionEvaluator
                 "Object" or "Json" => ValueTask.FromResult(EvaluateObject(expression.Value, targetType)),
                 "Variable" => ValueTask.FromResult(EvaluateVariable(expression.Value, context)),
                 "JavaScript" => ValueTask.FromResult(EvaluateJavaScript(Text(expression), context)),
-                "Liquid" => EvaluateLiquidAsync(Text(expression), context),
+                "Liquid" => EvaluateLiquidAsync(Text(expression), context, expression),
                 _ => throw new ExpressionException($"Expression type '{expression.Type}' is not supported here (supported: {string.Join(", ", SupportedTypes)})."),
             };
         }
-        catch (ExpressionException) { throw; }
-        catch (Exception e)
+        catch (Exception e) when (e is not ExpressionException)
         {
-            throw new ExpressionException($"{expression.Type} expression on {context.Activity.Type} '{context.Activity.Id}' failed: {e.Message}", e);
+            throw Failed(expression, context, e);
         }
     }
+
+    private static ExpressionException Failed(Expression expression, ActivityExecutionContext context, Exception e) => e switch
+    {
+        MemoryLimitExceededException => new ExpressionException(
+            $"{expression.Type} expression on {context.Activity.Type} '{context.Activity.Id}' used more memory than its limit of {ScriptMemoryLimitBytes / (1024 * 1024)} MiB and was stopped.", e),
+        _ => new ExpressionException($"{expression.Type} expression on {context.Activity.Type} '{context.Activity.Id}' failed: {e.Message}", e),
+    };
 
     private static string Text(Expression expression) =>
         expression.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : expression.Value?.ToJsonString() ?? "";
@@ -73,6 +92,7 @@ public sealed class ExpressionEvaluator
             .TimeoutInterval(ScriptTimeout)
             .LimitRecursion(256)
             .MaxStatements(100_000)
+            .LimitMemory(ScriptMemoryLimitBytes)
             .CancellationToken(context.CancellationToken));
 
         var variables = new JsonObject();
@@ -105,6 +125,10 @@ public sealed class ExpressionEvaluator
         // Elsa accepts a bare expression ("getCounter() > 1") as well as a body with "return".
         var body = script.Contains("return", StringComparison.Ordinal) ? $"(function() {{ {script}\n}})()" : script;
         var result = engine.Evaluate(body);
+        // A string can be built without being copied ('x'.repeat(n) is one node), so the limit has not
+        // seen it yet; turning it into a .NET string would allocate it in full.
+        if (result is JsString { Length: var length } && length * 2L > ScriptMemoryLimitBytes)
+            throw new MemoryLimitExceededException($"The script's result is a string of {length} characters.");
 
         // Writes to the "variables" object are copied back, as in Elsa.
         var after = engine.GetValue("variables");
@@ -129,7 +153,20 @@ public sealed class ExpressionEvaluator
         _ => value,
     };
 
-    private static async ValueTask<object?> EvaluateLiquidAsync(string source, ActivityExecutionContext context)
+    private static async ValueTask<object?> EvaluateLiquidAsync(string source, ActivityExecutionContext context, Expression expression)
+    {
+        try
+        {
+            return await RenderLiquidAsync(source, context);
+        }
+        catch (Exception e) when (e is not ExpressionException)
+        {
+            // Fluid's step and recursion limits throw while rendering, after EvaluateAsync has returned.
+            throw Failed(expression, context, e);
+        }
+    }
+
+    private static async ValueTask<object?> RenderLiquidAsync(string source, ActivityExecutionContext context)
     {
         if (!LiquidParser.TryParse(source, out var template, out var error))
             throw new ExpressionException($"Liquid template is invalid: {error}");
@@ -147,7 +184,7 @@ public sealed class ExpressionEvaluator
 
     private static TemplateOptions CreateLiquidOptions()
     {
-        var options = new TemplateOptions();
+        var options = new TemplateOptions { MaxSteps = LiquidMaxSteps, MaxRecursion = LiquidMaxRecursion };
         options.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.Default;
         return options;
     }

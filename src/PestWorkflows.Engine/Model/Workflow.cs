@@ -2,8 +2,15 @@ using System.Text.Json.Nodes;
 
 namespace PestWorkflows.Engine.Model;
 
-/// <summary>A workflow variable as Elsa declares it.</summary>
-public sealed record Variable(string Id, string Name, string TypeName, JsonNode? InitialValue);
+/// <summary>
+/// A workflow variable as Elsa declares it. As in Elsa, only a variable with a storage driver
+/// (<see cref="VariableStorageDrivers.WorkflowInstance"/>, the designer's default) is kept in the instance;
+/// one without lives until the step ends and has its initial value again after the instance waits.
+/// </summary>
+public sealed record Variable(string Id, string Name, string TypeName, JsonNode? InitialValue, string? StorageDriverTypeName = null)
+{
+    public bool IsStored => !string.IsNullOrWhiteSpace(StorageDriverTypeName);
+}
 
 /// <summary>
 /// A materialized workflow definition version: the activity tree ready to run plus the identity

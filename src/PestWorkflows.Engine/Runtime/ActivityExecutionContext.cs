@@ -49,6 +49,9 @@ public sealed class ActivityExecutionContext
     /// <summary>Input given when the activity was scheduled (e.g. <c>BackwardConnection</c>).</summary>
     public JsonObject? ScheduleInput => State.Input;
 
+    /// <summary>State shared by this execution's handlers during one run; never persisted.</summary>
+    internal Dictionary<string, object> TransientProperties { get; } = new(StringComparer.Ordinal);
+
     internal bool HasCreatedBookmarks { get; private set; }
     internal IReadOnlyList<string>? PendingOutcomes { get; private set; }
     internal JsonObject EvaluatedInputs { get; } = new();

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PestWorkflows.Engine.Expressions;
 using PestWorkflows.Engine.Model;
 
@@ -104,13 +106,38 @@ public sealed class WorkflowExecutionContext
     /// <summary>Runs until nothing is left to do, then decides Finished or Suspended.</summary>
     internal async Task DrainAsync()
     {
+        await RunUntilIdleAsync();
+        ForgetUnstoredVariables();
+    }
+
+    /// <summary>
+    /// A variable without a storage driver is not part of what the step saves (as in Elsa): the next
+    /// step sees its initial value.
+    /// </summary>
+    private void ForgetUnstoredVariables()
+    {
+        foreach (var variable in Workflow.Variables)
+            if (!variable.IsStored)
+                State.Variables[variable.Id] = variable.InitialValue?.DeepClone();
+    }
+
+    private async Task RunUntilIdleAsync()
+    {
         State.SubStatus = WorkflowSubStatus.Executing;
+        var limit = Services.GetService<IOptions<WorkflowEngineOptions>>()?.Value.MaxActivitiesPerStep ?? new WorkflowEngineOptions().MaxActivitiesPerStep;
+        var executed = 0;
         while (_queue.TryDequeue(out var context))
         {
             if (State.SubStatus != WorkflowSubStatus.Executing) break;
             if (!_contexts.ContainsKey(context.Id)) continue; // cancelled or removed meanwhile
             var resume = _resumes.Remove(context.Id, out var r) ? r.Bookmark : null;
             if (resume is null && context.Status != ActivityStatus.Pending) continue;
+            if (++executed > limit)
+            {
+                // The activity that would go over the limit faults, so a retry continues from it.
+                Fault(context, new StepLimitExceededException(limit));
+                break;
+            }
             await RunAsync(context, resume);
         }
 

@@ -88,7 +88,7 @@ public sealed class WorkflowDefinitionJson(ActivityRegistry registry)
             try { initial = ValueConverter.Convert(raw, ValueConverter.TypeFromAlias(typeName)); }
             catch (Exception) { initial = ValueConverter.FromJsonNode(raw); }
         }
-        return new Variable((string?)item["id"] ?? name, name, typeName, ValueConverter.ToJsonNode(initial));
+        return new Variable((string?)item["id"] ?? name, name, typeName, ValueConverter.ToJsonNode(initial), (string?)item["storageDriverTypeName"]);
     }
 
     private Activity? ReadActivity(JsonObject json, string parentNodeId, List<string> problems)

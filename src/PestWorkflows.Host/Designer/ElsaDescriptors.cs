@@ -43,11 +43,18 @@ public static class ElsaDescriptors
         new("TimeSpan", "TimeSpan", "Primitives", "Represents a duration of time."),
     ];
 
-    /// <summary>Variables live in the instance's state; that is the only storage.</summary>
+    /// <summary>
+    /// The one storage the engine has: the instance's state. It is the default, as in Elsa: the
+    /// driver with the highest priority, which the Studio preselects for a new variable. A variable
+    /// saved without a driver is kept only until the instance waits (Elsa's semantics).
+    /// </summary>
     public static readonly IReadOnlyList<StorageDriverDescriptor> StorageDrivers =
     [
-        new("Elsa.Workflows.WorkflowInstanceStorageDriver, Elsa.Workflows.Core", "Workflow Instance", 5, false),
+        new(Engine.Model.VariableStorageDrivers.WorkflowInstance, "Workflow Instance", DefaultStorageDriverPriority, false),
     ];
+
+    /// <summary>Elsa's priority for its workflow-instance driver, the highest of its drivers.</summary>
+    public const int DefaultStorageDriverPriority = 5;
 
     /// <summary>An activity that throws faults the instance (retryable); there is no other strategy.</summary>
     public static readonly IReadOnlyList<StrategyDescriptor> IncidentStrategies =

@@ -27,7 +27,7 @@ public sealed class EngineHost : IAsyncDisposable
     private EngineHost(ServiceProvider services) => _services = services;
 
     public static async Task<EngineHost> StartAsync(DatabaseProvider provider, string connectionString, FakeTimeProvider? clock = null,
-        CapturedOutput? output = null, Action<IServiceCollection>? configure = null)
+        CapturedOutput? output = null, Action<IServiceCollection>? configure = null, Action<WorkflowEngineOptions>? engine = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -37,6 +37,7 @@ public sealed class EngineHost : IAsyncDisposable
         {
             o.Provider = provider;
             o.ConnectionString = connectionString;
+            engine?.Invoke(o);
         });
         configure?.Invoke(services);
         var provider_ = services.BuildServiceProvider();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PestWorkflows.Engine.Activities;
@@ -151,10 +152,51 @@ public sealed class StepPersistenceOnSqliteTests : StepPersistenceTests
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
     protected override Task<string> NewDatabaseAsync() => Task.FromResult(EngineHost.NewSqliteFile());
 
-    [Fact]
-    public async Task Every_connection_the_engine_opens_has_WAL_and_the_connection_pragmas_also_when_it_comes_from_the_pool()
+    [Theory]
+    [InlineData(null, 2)] // FULL by default: an acknowledged step survives a power cut
+    [InlineData(SqliteSynchronous.Full, 2)]
+    [InlineData(SqliteSynchronous.Normal, 1)]
+    public async Task Every_connection_the_engine_opens_has_WAL_and_the_connection_pragmas_also_when_it_comes_from_the_pool(SqliteSynchronous? configured, long expectedSynchronous)
     {
-        await using var host = await EngineHost.StartAsync(Provider, await NewDatabaseAsync(), Clock);
+        await using var host = await EngineHost.StartAsync(Provider, await NewDatabaseAsync(), Clock,
+            engine: configured is { } setting ? o => o.SqliteSynchronous = setting : null);
+        await AssertPragmasAsync(host, expectedSynchronous);
+    }
+
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData(SqliteSynchronous.Normal, 1)]
+    public async Task The_connection_a_step_commits_on_syncs_fully_unless_configured_otherwise(SqliteSynchronous? configured, long expectedSynchronous)
+    {
+        var handler = new SynchronousProbe();
+        await using var host = await EngineHost.StartAsync(Provider, await NewDatabaseAsync(), Clock,
+            configure: s => s.AddSingleton<IStepEffectHandler>(handler),
+            engine: configured is { } setting ? o => o.SqliteSynchronous = setting : null);
+        var record = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(2), publish: true);
+
+        var started = await host.Runtime.StartAsync(record.DefinitionId);
+        await host.Runtime.CompleteTaskAsync(Tenants.Default, (string)started.Bookmarks.Single().Payload!["taskId"]!, null);
+
+        Assert.Equal([expectedSynchronous, expectedSynchronous], handler.Seen);
+    }
+
+    /// <summary>Reads PRAGMA synchronous on the step's own connection, inside its transaction.</summary>
+    private sealed class SynchronousProbe : IStepEffectHandler
+    {
+        public List<long> Seen { get; } = [];
+
+        public async ValueTask ApplyAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct)
+        {
+            if (effect is not RunTaskRequest) return;
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            command.CommandText = "PRAGMA synchronous;";
+            Seen.Add(Convert.ToInt64(await command.ExecuteScalarAsync(ct)));
+        }
+    }
+
+    private static async Task AssertPragmasAsync(EngineHost host, long expectedSynchronous)
+    {
         for (var i = 0; i < 3; i++)
         {
             await using var db = await host.DbAsync();
@@ -165,7 +207,7 @@ public sealed class StepPersistenceOnSqliteTests : StepPersistenceTests
                 command.CommandText = $"PRAGMA {name};";
                 return Convert.ToInt64(await command.ExecuteScalarAsync());
             }
-            Assert.Equal(1, await PragmaAsync("synchronous")); // NORMAL
+            Assert.Equal(expectedSynchronous, await PragmaAsync("synchronous"));
             Assert.Equal(30000, await PragmaAsync("busy_timeout"));
             Assert.Equal(1, await PragmaAsync("foreign_keys"));
             await using (var command = db.Database.GetDbConnection().CreateCommand())
