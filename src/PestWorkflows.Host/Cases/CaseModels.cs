@@ -42,6 +42,10 @@ public sealed record CaseDto(
     DateTimeOffset? ClosedAt,
     PersonDto Reporter,
     string WorkflowInstanceId,
+    /// <summary>The version of the school's protocol this case runs on (a published change reaches new cases only).</summary>
+    int? ProtocolVersion,
+    /// <summary>The case's flow in the designer's instance viewer; only for those who may open the designer.</summary>
+    string? FlowUrl,
     IReadOnlyList<CasePupilDto> Pupils,
     IReadOnlyList<Inbox.TaskDto> OpenTasks,
     IReadOnlyList<Inbox.TaskDto> DoneTasks,

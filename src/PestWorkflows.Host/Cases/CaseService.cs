@@ -128,7 +128,10 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
         return new CaseDto(
             @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome,
             @case.Description, @case.ObservedAt, @case.Location, @case.BoundaryCrossed, @case.ReportedAt, @case.ClosedAt,
-            Person(names, @case.ReporterId)!, @case.WorkflowInstanceId, pupils,
+            Person(names, @case.ReporterId)!, @case.WorkflowInstanceId,
+            (await runtime.GetStateAsync(@case.WorkflowInstanceId, ct))?.DefinitionVersion,
+            staff.IsCoordinator || staff.IsAdmin ? $"/designer/zaken/{Uri.EscapeDataString(@case.WorkflowInstanceId)}" : null,
+            pupils,
             tasks.Where(t => t.Status == CaseTaskStatus.Open).Select(t => mapper.Map(t, EsisSummary(@case, pupils, t))).ToList(),
             tasks.Where(t => t.Status != CaseTaskStatus.Open).Select(t => mapper.Map(t, null)).ToList(),
             @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId))).ToList());

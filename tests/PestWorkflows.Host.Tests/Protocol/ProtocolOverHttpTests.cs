@@ -28,25 +28,7 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         return (string)created["id"]!;
     }
 
-    private async Task UpToMonitoringAsync(string caseId)
-    {
-        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.DiscussWithCoordinator", new JsonObject { ["notes"] = "besproken met de melder" });
-        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.DecideIfBullying", new JsonObject { ["outcome"] = "Bullying", ["reasoning"] = "herhaald en bewust" });
-        await _s.CompleteAsync(HostApp.Teacher1, caseId, "Pestprotocol.DiscussInGroup", new JsonObject { ["held"] = true, ["rolesInGroup"] = "pester, meelopers, helpers besproken" });
-        var plan = await _s.TaskAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanOfApproach");
-        var staff = SchoolApp.StaffByName(plan);
-        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanOfApproach", new JsonObject
-        {
-            ["informed"] = new JsonArray("ParentsOfBullied", "ParentsOfBully"),
-            ["registration"] = "In ESIS onder pestincidenten",
-            ["bulliedPupilConversationBy"] = staff["Joost Mulder"],
-            ["bullyConversationBy"] = staff["Diana de Wit"],
-            ["bullyParentsConversationBy"] = staff["Marieke Bos"],
-            ["esisRegistrationBy"] = staff["Karin Smit"],
-        });
-        await _s.CompleteAsync(HostApp.Teacher2, caseId, "Pestprotocol.ConversationWithBulliedPupil", new JsonObject { ["notes"] = "gesprek gevoerd", ["withConfidant"] = false });
-        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.ConversationWithBully", new JsonObject { ["notes"] = "gesprek gevoerd", ["nadenkvelSigned"] = true });
-    }
+    private Task UpToMonitoringAsync(string caseId) => _s.UpToMonitoringAsync(caseId);
 
     private async Task EndMonitoringAsync(string outcome)
     {

@@ -81,6 +81,27 @@ public sealed class SchoolApp : IAsyncDisposable
         return task;
     }
 
+    /// <summary>Walks a reported case of De Regenboog through steps 1–5 to its monitoring period, as staff do.</summary>
+    public async Task UpToMonitoringAsync(string caseId)
+    {
+        await CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.DiscussWithCoordinator", new JsonObject { ["notes"] = "besproken met de melder" });
+        await CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.DecideIfBullying", new JsonObject { ["outcome"] = "Bullying", ["reasoning"] = "herhaald en bewust" });
+        await CompleteAsync(HostApp.Teacher1, caseId, "Pestprotocol.DiscussInGroup", new JsonObject { ["held"] = true, ["rolesInGroup"] = "pester, meelopers, helpers besproken" });
+        var plan = await TaskAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanOfApproach");
+        var staff = StaffByName(plan);
+        await CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanOfApproach", new JsonObject
+        {
+            ["informed"] = new JsonArray("ParentsOfBullied", "ParentsOfBully"),
+            ["registration"] = "In ESIS onder pestincidenten",
+            ["bulliedPupilConversationBy"] = staff["Joost Mulder"],
+            ["bullyConversationBy"] = staff["Diana de Wit"],
+            ["bullyParentsConversationBy"] = staff["Marieke Bos"],
+            ["esisRegistrationBy"] = staff["Karin Smit"],
+        });
+        await CompleteAsync(HostApp.Teacher2, caseId, "Pestprotocol.ConversationWithBulliedPupil", new JsonObject { ["notes"] = "gesprek gevoerd", ["withConfidant"] = false });
+        await CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.ConversationWithBully", new JsonObject { ["notes"] = "gesprek gevoerd", ["nadenkvelSigned"] = true });
+    }
+
     public async Task<int> RunTimersAsync() => await App.Services.GetRequiredService<TimerDispatcher>().DispatchDueAsync();
 
     /// <summary>Staff ids by display name, from a person field's options (what a client would show).</summary>
