@@ -106,7 +106,7 @@ public static class Extensions
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }),
-        });
+        }).AllowAnonymous();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapStaffIdentity();
@@ -114,6 +114,8 @@ public static class Extensions
         app.MapCasesApi();
         app.MapTasksApi();
         app.MapElsaApi();
+        // Unknown routes are "not found" for everyone, not "sign in first" (the fallback policy would say 401).
+        app.MapFallback(() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound)).AllowAnonymous();
         return app;
     }
 
