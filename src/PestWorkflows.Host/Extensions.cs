@@ -48,6 +48,7 @@ public static class Extensions
 
         builder.Services.AddAppDatabase(provider, connectionString);
         builder.Services.AddStaffIdentity();
+        RefuseDemoOutsideDevelopment(configuration, builder.Environment);
         builder.Services.Configure<DemoOptions>(o =>
         {
             // Demo data is on in Development (what `dotnet run` uses) unless configured otherwise.
@@ -93,7 +94,7 @@ public static class Extensions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.MigrateAsync(ct);
         var demo = scope.ServiceProvider.GetRequiredService<IOptions<DemoOptions>>().Value;
-        if (demo.Enabled)
+        if (demo.Enabled && app.Environment.IsDevelopment())
             await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(demo, ct);
         await app.Services.GetRequiredService<SchoolProtocols>().EnsureAsync(db, ct);
     }
@@ -136,6 +137,23 @@ public static class Extensions
             },
         };
         configuration.Sources.Insert(0, defaults);
+    }
+
+    /// <summary>
+    /// Demo schools come with accounts that share one password; outside Development they would sit
+    /// beside real schools' data. Refused before anything is created, so the host exits with the reason.
+    /// </summary>
+    private static void RefuseDemoOutsideDevelopment(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var text = configuration["Demo:Enabled"];
+        if (environment.IsDevelopment() || string.IsNullOrWhiteSpace(text)) return;
+        if (!bool.TryParse(text.Trim(), out var enabled))
+            throw new InvalidOperationException($"Demo:Enabled is '{text}'; use true or false.");
+        if (enabled)
+            throw new InvalidOperationException(
+                $"Demo:Enabled is only allowed in Development; this host runs in '{environment.EnvironmentName}'. " +
+                "Demo schools and accounts share one password and must never sit beside a school's real data. " +
+                "Remove Demo:Enabled (or set it to false), or run with ASPNETCORE_ENVIRONMENT=Development.");
     }
 
     private static bool HasConfiguredUrls(IConfiguration configuration) =>
