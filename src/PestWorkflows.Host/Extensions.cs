@@ -108,7 +108,7 @@ public static class Extensions
         {
             ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }),
         }).AllowAnonymous();
-        app.UseAuthentication();
+        app.UseStaffAuthentication();
         app.UseAuthorization();
         app.MapStaffIdentity();
         app.MapPupilsApi();
