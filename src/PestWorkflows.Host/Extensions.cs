@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using PestWorkflows.Activities;
+using PestWorkflows.Host.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Activities.Scheduling;
@@ -61,6 +62,11 @@ public static class Extensions
         builder.Services.AddScoped<TaskService>();
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures become BadHttpRequestException in every environment, so the handler above
+        // names what was wrong (otherwise production answers a bare 400 and Development a 500).
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestBodyLimits.Largest);
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             // Host-wide, Elsa's API conventions: camelCase (the web default), enums as strings, nulls left out.
@@ -103,11 +109,18 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimits();
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }),
         }).AllowAnonymous();
+        // An unknown route is "not found" for everyone; the fallback policy would answer "sign in first".
+        // (A catch-all endpoint would do the same but wins over body-optional endpoints called without a body.)
+        app.Use((context, next) => context.GetEndpoint() is not null ? next(context)
+            : context.Request.Path.StartsWithSegments("/elsa/api")
+                ? TypedResults.Problem("This route does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Not found").ExecuteAsync(context)
+                : TypedResults.Problem(Problems.NotFound("Deze route bestaat niet.")).ExecuteAsync(context));
         app.UseStaffAuthentication();
         app.UseAuthorization();
         app.MapStaffIdentity();
@@ -115,8 +128,6 @@ public static class Extensions
         app.MapCasesApi();
         app.MapTasksApi();
         app.MapElsaApi();
-        // Unknown routes are "not found" for everyone, not "sign in first" (the fallback policy would say 401).
-        app.MapFallback(() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound)).AllowAnonymous();
         return app;
     }
 

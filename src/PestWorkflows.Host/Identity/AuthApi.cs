@@ -20,7 +20,7 @@ public static class AuthApi
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/auth").WithTags("Inloggen");
+        var api = app.MapGroup("/api/auth").WithTags("Inloggen").WithRequestBodyLimit(RequestBodyLimits.Auth);
         api.MapPost("/login", Login).AllowAnonymous().WithName("Login").WithSummary("Inloggen met e-mailadres en wachtwoord.");
         // Open: the refresh token is its own proof, checked against the account's security stamp.
         api.MapPost("/refresh", Refresh).AllowAnonymous().WithName("RefreshToken").WithSummary("Een nieuw toegangstoken met het vernieuwingstoken.");
