@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +62,32 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Contains($"expires={_clock.GetUtcNow().AddHours(8).UtcDateTime:ddd, dd MMM yyyy HH:mm:ss} gmt".ToLowerInvariant(), attributes);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_Development_over_plain_http_from_this_machine_gets_a_cookie_without_Secure()
+    {
+        await using var loopback = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter>(new FromLoopback())));
+        using var client = loopback.CreateClient();
+        using var response = await client.PostAsync("/api/auth/login?useCookies=true", HttpJson.Content(Credentials(HostApp.Teacher1)));
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
+        var attributes = cookie.Split(';').Select(a => a.Trim().ToLowerInvariant()).ToList();
+        Assert.DoesNotContain("secure", attributes);
+        Assert.Contains("samesite=strict", attributes);
+    }
+
+    /// <summary>The test server has no remote address; this one says the caller is on this machine.</summary>
+    private sealed class FromLoopback : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     [Fact]
