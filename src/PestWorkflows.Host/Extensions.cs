@@ -72,6 +72,9 @@ public static class Extensions
             // Host-wide, Elsa's API conventions: camelCase (the web default), enums as strings, nulls left out.
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // ASP.NET Core's default writes < > & ' as they are; text people typed (a "<script>" in a
+            // description) is answered escaped, so no page that pastes it can run it. Dutch letters stay readable.
+            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<WorkflowDefinitionFiles>();

@@ -87,6 +87,21 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Single((await (await _s.As(HostApp.Coordinator)).GetJsonAsync("/api/cases")).AsArray());
     }
 
+    [Fact]
+    public async Task Script_in_a_text_field_is_kept_as_text_and_answered_JSON_escaped()
+    {
+        var pupil = (string)(await _s.PupilsAsync(HostApp.Teacher1))[0]["id"]!;
+        var signal = SchoolApp.Signal((pupil, "Bullied"));
+        signal["description"] = "<script>alert('x')</script>";
+        var caseId = (string)(await _s.ReportAsync(HostApp.Teacher1, signal))["id"]!;
+
+        using var response = await (await _s.As(HostApp.Coordinator)).GetAsync($"/api/cases/{caseId}");
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("<script>", raw);
+        Assert.Equal("<script>alert('x')</script>", (string?)JsonNode.Parse(raw)!["description"]);
+    }
+
     [Theory]
     [InlineData("/api/auth/login", 64 * 1024)]
     [InlineData("/api/cases", 1024 * 1024)]

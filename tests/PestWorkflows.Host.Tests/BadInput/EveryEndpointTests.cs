@@ -76,10 +76,11 @@ public sealed class EveryEndpointTests(ITestOutputHelper output) : IAsyncLifetim
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
     }
 
-    private List<(string Method, string Path, string Pattern)> Endpoints() =>
+    private List<(string Method, string Path, string Pattern)> Endpoints(Func<string, string, string>? value = null) =>
         _s.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(m => (Method: m, Path: EndpointPaths.Fill(e.RoutePattern), Pattern: e.RoutePattern.RawText ?? "")))
+                .Select(m => (Method: m, Path: value is null ? EndpointPaths.Fill(e.RoutePattern) : EndpointPaths.Fill(e.RoutePattern, name => value(e.RoutePattern.RawText ?? "", name)),
+                    Pattern: e.RoutePattern.RawText ?? "")))
             .Where(e => e.Path is not null)
             .Select(e => (e.Method, e.Path!, e.Pattern))
             .Distinct()
@@ -124,6 +125,39 @@ public sealed class EveryEndpointTests(ITestOutputHelper output) : IAsyncLifetim
         }
         foreach (var path in SessionEnders)
             failures.Add(await CheckAsync(client, "POST", path, Bodies.Single(b => b.Name == "invalid JSON").Body, "invalid JSON", mustBeRefused: false) ?? "");
+        failures.RemoveAll(f => f.Length == 0);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>The same with ids that exist (a real case, its open task and its workflow instance),
+    /// so the requests reach the handlers' own checks. Endpoints that take no body may accept these.</summary>
+    [Fact]
+    public async Task With_real_ids_no_endpoint_answers_a_5xx_or_keeps_anything_of_a_refused_request()
+    {
+        var pupil = (string)(await _s.PupilsAsync(HostApp.Teacher1))[0]["id"]!;
+        var created = await _s.ReportAsync(HostApp.Teacher1, SchoolApp.Signal((pupil, "Bullied")));
+        var caseId = (string)created["id"]!;
+        var instanceId = (string)created["workflowInstanceId"]!;
+        var taskId = (string)(await _s.TaskAsync(HostApp.Coordinator, caseId, "Pestprotocol.DiscussWithCoordinator"))["id"]!;
+        string Value(string pattern, string name) => (pattern, name) switch
+        {
+            (_, "definitionId") => "hello-world",
+            (_, "eventName") => "Ping",
+            (var p, "id") when p.Contains("/cases", StringComparison.Ordinal) => caseId,
+            (var p, "id") when p.Contains("/tasks", StringComparison.Ordinal) => taskId,
+            (var p, "id") when p.Contains("/workflow-instances", StringComparison.Ordinal) => instanceId,
+            _ => "bestaat-niet",
+        };
+
+        var client = await _s.As(HostApp.Coordinator);
+        var failures = new List<string>();
+        foreach (var (method, path, pattern) in Endpoints(Value).Where(e => !SessionEnders.Contains(e.Path)))
+        {
+            failures.Add(await CheckAsync(client, method, path + WrongQuery, method == "GET" ? null : [], "wrong query values", mustBeRefused: false) ?? "");
+            if (method == "GET") continue;
+            foreach (var (name, body, _) in Bodies)
+                failures.Add(await CheckAsync(client, method, path, body, name, mustBeRefused: false) ?? "");
+        }
         failures.RemoveAll(f => f.Length == 0);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
