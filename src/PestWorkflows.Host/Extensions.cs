@@ -61,7 +61,7 @@ public static class Extensions
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures become BadHttpRequestException in every environment, so the handler above
         // names what was wrong (otherwise production answers a bare 400 and Development a 500).

@@ -88,6 +88,19 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_staff_api_answers_in_Dutch_and_the_elsa_api_in_English()
+    {
+        using var anonymous = _s.App.CreateClient();
+        Assert.Equal("Niet ingelogd", (string?)(await ProblemAsync(await anonymous.GetAsync("/api/cases"), HttpStatusCode.Unauthorized, "anonymous"))["title"]);
+        var teacher = await _s.As(HostApp.Teacher1);
+        Assert.Equal("Forbidden", (string?)(await ProblemAsync(await teacher.GetAsync("/elsa/api/workflow-definitions"), HttpStatusCode.Forbidden, "teacher"))["title"]);
+        Assert.Equal("Niet gevonden", (string?)(await ProblemAsync(await teacher.GetAsync("/api/bestaat-niet"), HttpStatusCode.NotFound, "unknown"))["title"]);
+        var coordinator = await _s.As(HostApp.Coordinator);
+        var elsa = await ProblemAsync(await coordinator.PostAsync("/elsa/api/workflow-instances", HttpJson.Text("{")), HttpStatusCode.BadRequest, "elsa");
+        Assert.Equal("The request is not valid.", (string?)elsa["title"]);
+    }
+
+    [Fact]
     public async Task Script_in_a_text_field_is_kept_as_text_and_answered_JSON_escaped()
     {
         var pupil = (string)(await _s.PupilsAsync(HostApp.Teacher1))[0]["id"]!;
