@@ -39,7 +39,13 @@ public static class IdentitySetup
             // A school day; no sliding renewal, so the cookie is only ever written at sign-in and sign-out.
             o.ExpireTimeSpan = SessionLifetime;
             o.SlidingExpiration = false;
-            o.Events.OnSigningIn = context => AllowPlainHttpOnLoopbackInDevelopment(context.HttpContext, context.CookieOptions);
+            o.Events.OnSigningIn = context =>
+            {
+                // Identity's security-stamp check would otherwise re-issue the cookie every 30 minutes with a
+                // fresh 8 hours; roles and stamp are checked on every request instead (StaffClaimsTransformation).
+                context.Properties.AllowRefresh = false;
+                return AllowPlainHttpOnLoopbackInDevelopment(context.HttpContext, context.CookieOptions);
+            };
             o.Events.OnSigningOut = context => AllowPlainHttpOnLoopbackInDevelopment(context.HttpContext, context.CookieOptions);
         });
         // A refresh token does not stretch a session beyond the cookie's lifetime.

@@ -65,6 +65,23 @@ public sealed class SessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cookie_session_ends_eight_hours_after_signing_in_however_busy()
+    {
+        using var client = HttpsClient();
+        using (var login = await client.PostAsync("/api/auth/login?useCookies=true", HttpJson.Content(Credentials(HostApp.Teacher1))))
+            Assert.True(login.IsSuccessStatusCode);
+        for (var hour = 1; hour < 8; hour++)
+        {
+            _clock.Advance(TimeSpan.FromHours(1));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases")).StatusCode);
+        }
+        _clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases")).StatusCode);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/cases")).StatusCode);
+    }
+
+    [Fact]
     public async Task Only_Development_over_plain_http_from_this_machine_gets_a_cookie_without_Secure()
     {
         await using var loopback = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter>(new FromLoopback())));
