@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using PestWorkflows.Activities;
+using PestWorkflows.Host.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Activities.Scheduling;
@@ -49,6 +50,7 @@ public static class Extensions
         builder.Services.AddAppDatabase(provider, connectionString);
         builder.Services.AddStaffIdentity();
         builder.Services.AddStaffPages();
+        RefuseDemoOutsideDevelopment(configuration, builder.Environment);
         builder.Services.Configure<DemoOptions>(o =>
         {
             // Demo data is on in Development (what `dotnet run` uses) unless configured otherwise.
@@ -60,12 +62,20 @@ public static class Extensions
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures become BadHttpRequestException in every environment, so the handler above
+        // names what was wrong (otherwise production answers a bare 400 and Development a 500).
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestBodyLimits.Largest);
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             // Host-wide, Elsa's API conventions: camelCase (the web default), enums as strings, nulls left out.
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // ASP.NET Core's default writes < > & ' as they are; text people typed (a "<script>" in a
+            // description) is answered escaped, so no page that pastes it can run it. Dutch letters stay readable.
+            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<WorkflowDefinitionFiles>();
@@ -95,7 +105,7 @@ public static class Extensions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.MigrateAsync(ct);
         var demo = scope.ServiceProvider.GetRequiredService<IOptions<DemoOptions>>().Value;
-        if (demo.Enabled)
+        if (demo.Enabled && app.Environment.IsDevelopment())
             await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(demo, ct);
         await app.Services.GetRequiredService<SchoolProtocols>().EnsureAsync(db, ct);
     }
@@ -104,13 +114,20 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimits();
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }),
-        });
-        app.UseStaticFiles(); // wwwroot: the pages' stylesheet and script, open to everyone
-        app.UseAuthentication();
+        }).AllowAnonymous();
+        app.UseStaticFiles(); // wwwroot: the pages' stylesheet and script, open to everyone (no endpoint, so before the 404 below)
+        // An unknown route is "not found" for everyone; the fallback policy would answer "sign in first".
+        // (A catch-all endpoint would do the same but wins over body-optional endpoints called without a body.)
+        app.Use((context, next) => context.GetEndpoint() is not null ? next(context)
+            : context.Request.Path.StartsWithSegments("/elsa/api")
+                ? TypedResults.Problem("This route does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Not found").ExecuteAsync(context)
+                : TypedResults.Problem(Problems.NotFound("Deze route bestaat niet.")).ExecuteAsync(context));
+        app.UseStaffAuthentication();
         app.UseAuthorization();
         app.MapStaffIdentity();
         app.MapPupilsApi();
@@ -139,6 +156,23 @@ public static class Extensions
             },
         };
         configuration.Sources.Insert(0, defaults);
+    }
+
+    /// <summary>
+    /// Demo schools come with accounts that share one password; outside Development they would sit
+    /// beside real schools' data. Refused before anything is created, so the host exits with the reason.
+    /// </summary>
+    private static void RefuseDemoOutsideDevelopment(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var text = configuration["Demo:Enabled"];
+        if (environment.IsDevelopment() || string.IsNullOrWhiteSpace(text)) return;
+        if (!bool.TryParse(text.Trim(), out var enabled))
+            throw new InvalidOperationException($"Demo:Enabled is '{text}'; use true or false.");
+        if (enabled)
+            throw new InvalidOperationException(
+                $"Demo:Enabled is only allowed in Development; this host runs in '{environment.EnvironmentName}'. " +
+                "Demo schools and accounts share one password and must never sit beside a school's real data. " +
+                "Remove Demo:Enabled (or set it to false), or run with ASPNETCORE_ENVIRONMENT=Development.");
     }
 
     private static bool HasConfiguredUrls(IConfiguration configuration) =>

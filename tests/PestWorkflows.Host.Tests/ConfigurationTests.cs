@@ -88,6 +88,16 @@ public sealed class ConfigurationTests
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Demo_data_outside_Development_stops_the_start_with_a_clear_message(string environment)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--Demo:Enabled=true"], EnvironmentName = environment });
+        var e = Assert.Throws<InvalidOperationException>(() => builder.AddApplicationServices());
+        Assert.StartsWith($"Demo:Enabled is only allowed in Development; this host runs in '{environment}'.", e.Message);
+    }
+
     [Fact]
     public void An_unknown_provider_stops_the_start_with_a_clear_message()
     {

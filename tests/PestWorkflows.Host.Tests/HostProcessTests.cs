@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Data.Sqlite;
 using PestWorkflows.Host.Tests.Infrastructure;
@@ -48,6 +49,53 @@ public sealed class HostProcessTests(ITestOutputHelper output)
             await host.DisposeAsync();
             output.WriteLine(host.Stdout);
             SqliteConnection.ClearAllPools();
+            try { Directory.Delete(workDir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task Demo_data_outside_Development_stops_the_host_with_a_clear_message()
+    {
+        var workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-host-process", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(workDir);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HostProcess.FindHostDll());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{HostProcess.FreePort()}");
+        foreach (var name in new[] { "ConnectionStrings__Workflows", "Database__Provider", "ASPNETCORE_URLS", "DOTNET_URLS", "DOTNET_ENVIRONMENT", "Demo__Password" })
+            start.Environment.Remove(name);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Demo__Enabled"] = "true";
+        start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try { await process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException) { }
+            Assert.True(process.HasExited, "The host kept running with Demo:Enabled=true in Production.");
+            Assert.NotEqual(0, process.ExitCode);
+            var all = await stdout + await stderr;
+            Assert.Contains("Demo:Enabled is only allowed in Development", all);
+            Assert.DoesNotContain("Wachtwoord voor alle demo-accounts", all);
+            Assert.False(File.Exists(Path.Combine(workDir, "data", "pestworkflows.db")), "The database was created before the host refused to start.");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
             try { Directory.Delete(workDir, recursive: true); } catch (IOException) { }
         }
     }

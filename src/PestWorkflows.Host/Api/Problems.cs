@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace PestWorkflows.Host.Api;
 
-/// <summary>RFC 7807 problem details with Dutch titles.</summary>
+/// <summary>RFC 7807 problem details with Dutch titles; answer them with <c>TypedResults.Problem</c> so the content type is problem+json.</summary>
 public static class Problems
 {
     public static ProblemDetails NotFound(string detail) => new() { Status = 404, Title = "Niet gevonden", Detail = detail, Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5" };

@@ -21,29 +21,40 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
             : db.Cases.Where(c => c.SchoolId == staff.SchoolId &&
                 (c.ReporterId == staff.Id || db.Tasks.Any(t => t.CaseId == c.Id && (t.AssigneeUserId == staff.Id || t.CompletedByUserId == staff.Id))));
 
+    public const int MaxDescriptionLength = 4000;
+    public const int MaxLocationLength = 200;
+    public const int MaxPupils = 30;
+
     public async Task<Dictionary<string, string[]>> ValidateAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Description)) errors["description"] = ["Beschrijf wat er is gezien."];
-        else if (request.Description.Length > 4000) errors["description"] = ["De beschrijving is te lang (maximaal 4000 tekens)."];
+        else if (request.Description.Length > MaxDescriptionLength) errors["description"] = [$"De beschrijving is te lang (maximaal {MaxDescriptionLength} tekens)."];
         if (request.ObservedAt is null) errors["observedAt"] = ["Geef aan wanneer het gebeurde."];
         else if (request.ObservedAt > clock.GetUtcNow().AddMinutes(5)) errors["observedAt"] = ["Dit tijdstip ligt in de toekomst."];
         if (string.IsNullOrWhiteSpace(request.Location)) errors["location"] = ["Geef aan waar het gebeurde."];
+        else if (request.Location.Length > MaxLocationLength) errors["location"] = [$"De plaats is te lang (maximaal {MaxLocationLength} tekens)."];
         if (request.BoundaryCrossed is null) errors["boundaryCrossed"] = ["Geef aan of de grens van het kind duidelijk is overschreden."];
         if (request.Pupils is not { Count: > 0 })
         {
             errors["pupils"] = ["Kies ten minste één leerling."];
             return errors;
         }
+        if (request.Pupils.Count > MaxPupils)
+        {
+            errors["pupils"] = [$"Kies hoogstens {MaxPupils} leerlingen per melding."];
+            return errors;
+        }
 
-        var ids = request.Pupils.Select(p => p.PupilId).OfType<string>().ToList();
+        var ids = request.Pupils.Select(p => p?.PupilId).OfType<string>().ToList();
         var known = await db.Pupils.Where(p => ids.Contains(p.Id) && p.SchoolId == staff.SchoolId).Select(p => p.Id).ToListAsync(ct);
         for (var i = 0; i < request.Pupils.Count; i++)
         {
             var pupil = request.Pupils[i];
+            if (pupil is null) { errors[$"pupils[{i}]"] = ["Kies een leerling met een rol."]; continue; }
             if (string.IsNullOrWhiteSpace(pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Kies een leerling."];
             else if (!known.Contains(pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Deze leerling is niet bekend op deze school."];
-            else if (request.Pupils.Take(i).Any(p => p.PupilId == pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Deze leerling staat er al in."];
+            else if (request.Pupils.Take(i).Any(p => p?.PupilId == pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Deze leerling staat er al in."];
             if (pupil.Role is null) errors[$"pupils[{i}].role"] = ["Kies een rol: Bullied, Bully, Follower, Helper of Unknown."];
         }
         return errors;

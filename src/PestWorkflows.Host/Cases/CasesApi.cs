@@ -9,7 +9,7 @@ public static class CasesApi
 {
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/cases").WithTags("Zaken").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/cases").WithTags("Zaken").RequireAuthorization(Policies.Staff).WithRequestBodyLimit(RequestBodyLimits.StaffApi);
         api.MapPost("/", ReportSignal).WithName("ReportSignal").WithSummary("Meld een signaal van pesten; start een zaak.");
         api.MapGet("/", ListCases).WithName("ListCases").WithSummary("De zaken die je mag zien.");
         api.MapGet("/{id}", GetCase).WithName("GetCase").WithSummary("Eén zaak met leerlingen, taken en tijdlijn.");
@@ -40,12 +40,12 @@ public static class CasesApi
         return TypedResults.Ok(await cases.ListAsync(staff, ct));
     }
 
-    private static async Task<Results<Ok<CaseDto>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, UnauthorizedHttpResult>> GetCase(
+    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult, UnauthorizedHttpResult>> GetCase(
         string id, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var dto = await cases.GetAsync(staff, id, ct);
         // Another school's case, or one this person may not see, is simply "not found".
-        return dto is null ? TypedResults.NotFound(Problems.NotFound("Deze zaak bestaat niet of je mag hem niet zien.")) : TypedResults.Ok(dto);
+        return dto is null ? TypedResults.Problem(Problems.NotFound("Deze zaak bestaat niet of je mag hem niet zien.")) : TypedResults.Ok(dto);
     }
 }

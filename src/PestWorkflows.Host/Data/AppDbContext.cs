@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -11,9 +12,10 @@ namespace PestWorkflows.Host.Data;
 /// <summary>
 /// The school's data: accounts, schools, pupils, cases, tasks. It lives in the same database as
 /// the engine's tables so a workflow step and the case rows it changes commit together.
-/// Each provider has its own subclass and migrations set.
+/// Each provider has its own subclass and migrations set. It also keeps the Data Protection keys
+/// that protect cookies and tokens, so they survive restarts and are shared by every host on one database.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
 {
     public const string MigrationsHistoryTable = "__AppMigrationsHistory";
 
@@ -27,6 +29,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
     public DbSet<CaseTask> Tasks => Set<CaseTask>();
     public DbSet<CaseTaskHistory> TaskHistory => Set<CaseTaskHistory>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {

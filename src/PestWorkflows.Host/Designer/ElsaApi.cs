@@ -8,6 +8,7 @@ using PestWorkflows.Engine.Descriptors;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Engine.Serialization;
+using PestWorkflows.Host.Api;
 
 namespace PestWorkflows.Host.Designer;
 
@@ -39,7 +40,8 @@ public static class ElsaApi
     {
         // Only coordinators and admins shape the protocol; the Studio sends a bearer token or the cookie.
         // Completing a task is for any staff member and is mapped apart (Inbox/TasksApi).
-        var api = app.MapGroup("/elsa/api").WithTags("Elsa").RequireAuthorization(Identity.Policies.Designer);
+        var api = app.MapGroup("/elsa/api").WithTags("Elsa").RequireAuthorization(Identity.Policies.Designer)
+            .WithRequestBodyLimit(RequestBodyLimits.ElsaApi);
 
         var descriptors = api.MapGroup("/descriptors");
         descriptors.MapGet("/activities", GetActivityDescriptors).WithName("ElsaActivityDescriptors");
@@ -59,7 +61,7 @@ public static class ElsaApi
         definitions.MapGet("/by-definition-id/{definitionId}", GetDefinition).WithName("ElsaGetWorkflowDefinitionByDefinitionId");
         definitions.MapGet("/by-id/{id}", GetDefinitionVersion).WithName("ElsaGetWorkflowDefinitionById");
         definitions.MapGet("/{definitionId}", GetDefinition).WithName("ElsaGetWorkflowDefinition");
-        definitions.MapPost("/", SaveDefinition).WithName("ElsaSaveWorkflowDefinition");
+        definitions.MapPost("/", SaveDefinition).WithName("ElsaSaveWorkflowDefinition").WithRequestBodyLimit(RequestBodyLimits.DefinitionSave);
         definitions.MapPost("/{definitionId}/publish", PublishDefinition).WithName("ElsaPublishWorkflowDefinition");
         definitions.MapDelete("/{definitionId}", DeleteDefinition).WithName("ElsaDeleteWorkflowDefinition");
         definitions.MapPost("/{definitionId}/execute", ExecuteDefinition).WithName("ElsaExecuteWorkflowDefinition");

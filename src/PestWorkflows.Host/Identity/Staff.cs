@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Host.Data;
 
@@ -18,21 +19,42 @@ public sealed record Staff(string Id, string SchoolId, string DisplayName, IRead
 
     /// <summary>Coordinators and leaders may hand tasks to someone else.</summary>
     public bool MayAssignTasks => IsCoordinator || IsLeader || IsAdmin;
+
+    /// <summary>A staff member belongs to a school and has a role there.</summary>
+    public bool IsStaffMember => SchoolId.Length > 0 && Roles.Count > 0;
 }
 
-/// <summary>Reads the staff member behind a request, once per request.</summary>
-public sealed class StaffAccessor(UserManager<StaffUser> users, AppDbContext db)
+/// <summary>Reads the account behind a request from the database, once per request.</summary>
+public sealed class StaffAccessor(AppDbContext db, IOptions<IdentityOptions> identityOptions)
 {
-    private Staff? _current;
+    private string? _resolvedFor;
+    private Staff? _account;
 
-    public async Task<Staff?> GetAsync(ClaimsPrincipal principal)
+    /// <summary>The staff member behind the request; null when not signed in, or not a staff member of a school with a role.</summary>
+    public async Task<Staff?> GetAsync(ClaimsPrincipal principal) =>
+        await ResolveAsync(principal) is { IsStaffMember: true } staff ? staff : null;
+
+    /// <summary>
+    /// The account behind a token or cookie as the database has it now (school and roles may be
+    /// empty); null when the account is gone or its security stamp changed since the token was issued.
+    /// </summary>
+    public async Task<Staff?> ResolveAsync(ClaimsPrincipal principal)
     {
-        if (_current is not null) return _current;
-        var id = users.GetUserId(principal);
+        var claims = identityOptions.Value.ClaimsIdentity;
+        var id = principal.FindFirstValue(claims.UserIdClaimType);
         if (id is null) return null;
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id);
-        if (user is null) return null;
-        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == id select r.Name!).ToListAsync();
-        return _current = new Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet());
+        if (_resolvedFor == id) return _account;
+
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new { u.Id, u.SchoolId, u.DisplayName, u.SecurityStamp }).FirstOrDefaultAsync();
+        var stamp = principal.FindFirstValue(claims.SecurityStampClaimType);
+        Staff? account = null;
+        if (user is not null && (stamp is null || stamp == user.SecurityStamp))
+        {
+            var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == id select r.Name!).ToListAsync();
+            account = new Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet());
+        }
+        _resolvedFor = id;
+        return _account = account;
     }
 }

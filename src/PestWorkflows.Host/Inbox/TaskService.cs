@@ -39,6 +39,9 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbCon
     public async Task<CaseTask?> FindAsync(Staff staff, string id, CancellationToken ct) =>
         await db.Tasks.Include(t => t.History).FirstOrDefaultAsync(t => t.Id == id && t.SchoolId == staff.SchoolId, ct);
 
+    /// <summary>The longest text a form field takes (as a signal's description).</summary>
+    public const int MaxTextLength = 4000;
+
     public async Task<TaskOperationResult> CompleteAsync(Staff staff, string taskId, JsonObject? result, CancellationToken ct)
     {
         var task = await FindAsync(staff, taskId, ct);
@@ -148,7 +151,12 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbCon
                 return value is JsonArray users && users.All(u => (string?)(u as JsonValue) is { } uid && staffIds.Contains(uid))
                     ? null : $"'{field.Label}' moet een lijst medewerkers van deze school zijn.";
             default:
-                return Text() is null ? $"'{field.Label}' moet tekst zijn." : null;
+                return Text() switch
+                {
+                    null => $"'{field.Label}' moet tekst zijn.",
+                    { Length: > MaxTextLength } => $"'{field.Label}' is te lang (maximaal {MaxTextLength} tekens).",
+                    _ => null,
+                };
         }
     }
 

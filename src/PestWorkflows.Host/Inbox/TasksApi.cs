@@ -16,7 +16,7 @@ public static class TasksApi
 {
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/tasks").WithTags("Taken").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/tasks").WithTags("Taken").RequireAuthorization(Policies.Staff).WithRequestBodyLimit(RequestBodyLimits.StaffApi);
         api.MapGet("/", ListTasks).WithName("ListTasks").WithSummary("Open taken die je mag uitvoeren.");
         api.MapGet("/{id}", GetTask).WithName("GetTask");
         api.MapPost("/{id}/claim", Claim).WithName("ClaimTask").WithSummary("Neem een taak van je rol op je.");
@@ -24,7 +24,8 @@ public static class TasksApi
         api.MapPost("/{id}/assign", Assign).WithName("AssignTask").WithSummary("Wijs een taak toe aan een medewerker of een rol.");
         api.MapPost("/{id}/complete", Complete).WithName("CompleteTask").WithSummary("Rond een taak af (zelfde als Elsa's route).");
         // Elsa's own route, so Elsa clients complete tasks as they would on Elsa.
-        app.MapPost("/elsa/api/tasks/{id}/complete", CompleteElsa).WithTags("Taken").RequireAuthorization(Policies.Staff).WithName("ElsaCompleteTask");
+        app.MapPost("/elsa/api/tasks/{id}/complete", CompleteElsa).WithTags("Taken").RequireAuthorization(Policies.Staff)
+            .WithRequestBodyLimit(RequestBodyLimits.StaffApi).WithName("ElsaCompleteTask");
         return app;
     }
 
@@ -43,13 +44,13 @@ public static class TasksApi
             .Select(t => mapper.Map(t, null)).ToList());
     }
 
-    private static async Task<Results<Ok<TaskDto>, NotFound<ProblemDetails>, UnauthorizedHttpResult>> GetTask(
+    private static async Task<Results<Ok<TaskDto>, ProblemHttpResult, UnauthorizedHttpResult>> GetTask(
         string id, HttpContext http, StaffAccessor staffAccessor, TaskService tasks, CaseService cases, TimeProvider clock, CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var task = await tasks.FindAsync(staff, id, ct);
         if (task is null || (!TaskService.MayAct(staff, task) && await cases.GetAsync(staff, task.CaseId, ct) is null))
-            return TypedResults.NotFound(Problems.NotFound("Deze taak bestaat niet."));
+            return TypedResults.Problem(Problems.NotFound("Deze taak bestaat niet."));
         var caseDto = await cases.GetAsync(staff, task.CaseId, ct);
         var mapper = new TaskMapper(await cases.NamesAsync(staff.SchoolId, ct), await cases.StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
         return TypedResults.Ok(mapper.Map(task, caseDto?.OpenTasks.FirstOrDefault(t => t.Id == id)?.Summary));
@@ -85,7 +86,7 @@ public static class TasksApi
         if (await IsCaseTaskAsync(db, id, ct))
             return await RunAsync(http, staffAccessor, staff => tasks.CompleteAsync(staff, id, body!["result"] as JsonObject, ct));
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
-        if (!staff.IsCoordinator && !staff.IsAdmin) return TypedResults.NotFound(Problems.NotFound("Deze taak bestaat niet."));
+        if (!staff.IsCoordinator && !staff.IsAdmin) return TypedResults.Problem(Problems.NotFound("Deze taak bestaat niet."));
         return await Designer.ElsaApi.CompleteRunTask(id, new Designer.CompleteTaskRequest(body!["result"]?.DeepClone()), scope, services, ct);
     }
 
@@ -97,9 +98,9 @@ public static class TasksApi
         return result.Failure switch
         {
             TaskFailure.None => TypedResults.Ok(),
-            TaskFailure.NotFound => TypedResults.NotFound(Problems.NotFound(result.Message!)),
+            TaskFailure.NotFound => TypedResults.Problem(Problems.NotFound(result.Message!)),
             TaskFailure.Forbidden => TypedResults.Problem(Problems.Forbidden(result.Message!)),
-            TaskFailure.NotOpen => TypedResults.Conflict(Problems.Conflict(result.Message!)),
+            TaskFailure.NotOpen => TypedResults.Problem(Problems.Conflict(result.Message!)),
             _ => TypedResults.ValidationProblem(result.Errors ?? new(), title: result.Message),
         };
     }

@@ -94,7 +94,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>The host's own build output (as <c>dotnet run</c> would use), else the copy next to the tests.</summary>
-    private static string FindHostDll()
+    public static string FindHostDll()
     {
         var candidates = new[]
         {
@@ -105,7 +105,7 @@ public sealed class HostProcess : IAsyncDisposable
             ?? throw new FileNotFoundException($"PestWorkflows.Host.dll not found; looked at {string.Join(", ", candidates)}. Build the solution first.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

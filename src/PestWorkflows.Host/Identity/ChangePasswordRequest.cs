@@ -1,0 +1,3 @@
+namespace PestWorkflows.Host.Identity;
+
+public sealed record ChangePasswordRequest(string? OldPassword, string? NewPassword);
