@@ -76,8 +76,11 @@ public sealed class EveryEndpointTests(ITestOutputHelper output) : IAsyncLifetim
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
     }
 
+    /// <summary>Every API endpoint (the pages answer HTML, not problem+json, and have their own tests; the
+    /// Studio's static files take no input).</summary>
     private List<(string Method, string Path, string Pattern)> Endpoints(Func<string, string, string>? value = null) =>
         _s.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => EndpointPaths.IsApi(e))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(m => (Method: m, Path: value is null ? EndpointPaths.Fill(e.RoutePattern) : EndpointPaths.Fill(e.RoutePattern, name => value(e.RoutePattern.RawText ?? "", name)),
                     Pattern: e.RoutePattern.RawText ?? "")))

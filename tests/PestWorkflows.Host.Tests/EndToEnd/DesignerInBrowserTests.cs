@@ -125,5 +125,11 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
         await page.WaitForURLAsync(url => url.Contains("/geen-toegang"));
         Assert.Contains("Geen toegang", await page.InnerTextAsync("main"));
         Assert.Equal(0, await page.Locator("elsa-workflow-definition-list, elsa-workflow-definition-editor").CountAsync());
+
+        // Signing out ends the session: the designer asks to sign in again.
+        await page.ClickAsync("text=Afmelden");
+        await page.WaitForURLAsync($"{_host.Url}/inloggen");
+        await page.GotoAsync($"{_host.Url}/designer/");
+        Assert.Contains("/inloggen?ReturnUrl=", page.Url);
     }
 }
