@@ -116,6 +116,57 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
     }
 
     [Fact]
+    public async Task The_coordinator_shortens_the_monitoring_period_in_the_property_panel_and_publishes_it_for_new_cases()
+    {
+        using var api = new HttpClient { BaseAddress = new Uri(_host.Url) };
+        var token = (string)(await api.PostJsonAsync("/api/auth/login", new System.Text.Json.Nodes.JsonObject { ["email"] = "apc@regenboog.test", ["password"] = Password }))["accessToken"]!;
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var running = (string)(await api.PostJsonAsync("/api/cases", Signal()))["id"]!;
+
+        // A wide window, so the monitoring step (far right in the flow) is not under the property panel.
+        await using var recorded = await _browser.NewPageAsync(width: 3400, height: 1200);
+        var page = recorded.Page;
+        await page.GotoAsync($"{_host.Url}/inloggen?ReturnUrl=%2Fdesigner%2Fwerkstroom%2Fpestprotocol-regenboog");
+        await SignInAsync(page, "apc@regenboog.test");
+        var monitor = page.Locator(".x6-node").Filter(new() { HasText = "Volgen1" }).First;
+        await WaitAsync(recorded, monitor, "designer-monitor-node-failed");
+        await monitor.ClickAsync();
+
+        // The activity's inputs, under the canvas: the field labelled with the input's display name.
+        var period = page.Locator(".mud-input-control").Filter(new() { HasText = "Volgperiode" }).Locator("input").First;
+        await WaitAsync(recorded, period, "designer-period-input-failed");
+        await period.FillAsync("7.00:00:00");
+        await period.PressAsync("Tab");
+        await recorded.ScreenshotAsync("designer-property-panel");
+
+        // The toolbar's publish button carries Material's "cloud upload" icon (its tooltip shows only on hover).
+        var publish = page.Locator("button:has(path[d*='M14 13v4h-4v-4H7l5-5 5 5h-3z'])").Filter(new() { Visible = true }).First;
+        await WaitAsync(recorded, publish, "designer-publish-button-failed");
+        await publish.ClickAsync();
+        await WaitAsync(recorded, page.GetByText("Workflow published").First, "designer-published-failed");
+
+        var published = (await api.GetJsonAsync("/elsa/api/workflow-definitions/by-definition-id/pestprotocol-regenboog?versionOptions=Published")).AsObject();
+        Assert.Equal(2, (int)published["version"]!);
+        var stored = published["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "Monitor1")!;
+        Assert.Equal("7.00:00:00", (string?)stored["monitoringPeriod"]!["expression"]!["value"]);
+
+        var fresh = (string)(await api.PostJsonAsync("/api/cases", Signal()))["id"]!;
+        Assert.Equal(2, (int?)(await api.GetJsonAsync($"/api/cases/{fresh}"))["protocolVersion"]);
+        Assert.Equal(1, (int?)(await api.GetJsonAsync($"/api/cases/{running}"))["protocolVersion"]);
+        Assert.Empty(recorded.ErrorResponses);
+        Assert.Empty(recorded.ConsoleErrors);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Signal() => new()
+    {
+        ["description"] = "Een leerling wordt in de pauze uitgescholden.",
+        ["observedAt"] = DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O"),
+        ["location"] = "Schoolplein",
+        ["boundaryCrossed"] = true,
+        ["pupils"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["pupilId"] = "rb-033", ["role"] = "Bullied" }),
+    };
+
+    [Fact]
     public async Task A_teacher_gets_no_designer()
     {
         await using var recorded = await _browser.NewPageAsync();
