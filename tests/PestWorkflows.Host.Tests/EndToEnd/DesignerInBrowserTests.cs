@@ -81,8 +81,15 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
 
         await WaitAsync(recorded, page.Locator(".x6-node").Nth(9), "designer-editor-failed");
         Assert.True(await page.Locator(".x6-node").CountAsync() >= 10, "the protocol's steps are not on the canvas");
-        await page.GetByText("Pestprotocol", new() { Exact = true }).First.WaitForAsync(new() { Timeout = Patience });
         Assert.False(await page.Locator("#blazor-error-ui").IsVisibleAsync(), "the Studio shows its error bar");
+
+        // The toolbox: every protocol activity the host describes, under "Pestprotocol".
+        var protocolActivities = await ProtocolActivityNamesAsync();
+        Assert.True(protocolActivities.Count >= 10, $"only {protocolActivities.Count} protocol activities described");
+        await page.GetByText("Pestprotocol", new() { Exact = true }).First.ClickAsync();
+        var toolbox = page.Locator(".mud-expand-panel").Filter(new() { HasText = "Pestprotocol" }).First;
+        foreach (var name in protocolActivities)
+            await WaitAsync(recorded, toolbox.GetByText(name, new() { Exact = true }).First, "designer-toolbox-failed");
         await recorded.ScreenshotAsync("designer-editor");
 
         foreach (var line in recorded.ConsoleErrors) output.WriteLine("console: " + line);
@@ -155,6 +162,18 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(1, (int?)(await api.GetJsonAsync($"/api/cases/{running}"))["protocolVersion"]);
         Assert.Empty(recorded.ErrorResponses);
         Assert.Empty(recorded.ConsoleErrors);
+    }
+
+    /// <summary>The display names of the activities the host describes in category "Pestprotocol".</summary>
+    private async Task<List<string>> ProtocolActivityNamesAsync()
+    {
+        using var api = new HttpClient { BaseAddress = new Uri(_host.Url) };
+        var token = (string)(await api.PostJsonAsync("/api/auth/login", new System.Text.Json.Nodes.JsonObject { ["email"] = "apc@regenboog.test", ["password"] = Password }))["accessToken"]!;
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var descriptors = await api.GetJsonAsync("/elsa/api/descriptors/activities");
+        return descriptors["items"]!.AsArray()
+            .Where(d => (string?)d!["category"] == "Pestprotocol" && (bool?)d["isBrowsable"] != false)
+            .Select(d => (string)d!["displayName"]!).ToList();
     }
 
     private static System.Text.Json.Nodes.JsonObject Signal() => new()
