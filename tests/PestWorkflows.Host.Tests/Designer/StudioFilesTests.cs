@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using PestWorkflows.Host.Designer;
 using PestWorkflows.Host.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace PestWorkflows.Host.Tests.Designer;
@@ -119,5 +120,35 @@ public sealed class StudioFilesTests : IAsyncLifetime
         foreach (var css in Directory.EnumerateFiles(Path.Combine(_package, "_content"), "*.css", SearchOption.AllDirectories)
                      .Append(Path.Combine(_package, "Elsa.Studio.Host.CustomElements.styles.css")))
             Assert.DoesNotMatch(@"url\(\s*['""]?https?://", await File.ReadAllTextAsync(css));
+    }
+}
+
+/// <summary>A host built on a machine without Node.js: no Studio files, but the host runs and the designer says what to install.</summary>
+public sealed class WithoutStudioTests
+{
+    [Fact]
+    public async Task The_designer_says_in_Dutch_what_to_install_when_the_Studio_is_missing()
+    {
+        using var database = new TempDatabase();
+        var empty = Path.Combine(database.Folder, "geen-studio");
+        Directory.CreateDirectory(empty);
+        // The cookie's expiry comes from the host's clock; the client's cookie jar compares it with the real one.
+        await using var host = new HostApp(database, clock: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var app = host.WithWebHostBuilder(b => b.UseSetting(StudioFiles.PathSetting, empty));
+        // HTTPS, as outside a developer's loopback: the session cookie is Secure.
+        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        using (var login = await client.PostAsync("/api/auth/login?useCookies=true",
+                   HttpJson.Content(new System.Text.Json.Nodes.JsonObject { ["email"] = HostApp.Coordinator, ["password"] = HostApp.Password })))
+            Assert.True(login.IsSuccessStatusCode, $"cookie sign-in: {(int)login.StatusCode}");
+
+        using var page = await client.GetAsync("/designer/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("De ontwerper is niet geïnstalleerd", html);
+        Assert.Contains("Node.js", html);
+        Assert.DoesNotContain("blazor.webassembly.js", html);
+        using var file = await client.GetAsync(StudioFiles.BasePath + "_framework/blazor.webassembly.js");
+        Assert.Equal(HttpStatusCode.NotFound, file.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
     }
 }
