@@ -242,7 +242,7 @@ public sealed record ElsaActivityExecutionContext(
 // ---- journal and activity executions -----------------------------------------------------------
 
 /// <summary>Query or body paging of the journal. <c>skip</c>/<c>take</c> win over <c>page</c>/<c>pageSize</c>.</summary>
-public sealed record JournalQuery(int? Page, int? PageSize, int? Skip, int? Take);
+public sealed record JournalPaging(int? Page, int? PageSize, int? Skip, int? Take);
 
 /// <summary>Body of <c>POST /workflow-instances/{id}/journal</c>.</summary>
 public sealed record JournalRequest(JournalFilter? Filter, int? Page, int? PageSize, int? Skip, int? Take);

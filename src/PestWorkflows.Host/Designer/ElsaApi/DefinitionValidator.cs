@@ -1,0 +1,116 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using PestWorkflows.Engine.Descriptors;
+
+namespace PestWorkflows.Host.Designer;
+
+/// <summary>
+/// Checks a definition from the Studio against the activity descriptors before it is stored: every
+/// activity's type is known, every connection joins two activities of its flowchart through a port
+/// the source has (its outcomes) and the target's <c>In</c>, and every input marked
+/// <see cref="RequiredAttribute"/> has a value. Errors are keyed by where they are
+/// (<c>activities/{id}</c>, <c>activities/{id}/{input}</c>, <c>connections/{flowchart}/{n}</c>) so that
+/// the Studio can list them; the engine checks the rest when it reads the document.
+/// </summary>
+public static class DefinitionValidator
+{
+    public static Dictionary<string, string[]> Validate(JsonObject model, ActivityRegistry registry)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        if (model["root"] is JsonObject root) ValidateActivity(root, registry, errors);
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+
+    private static void Add(Dictionary<string, List<string>> errors, string key, string message)
+    {
+        if (!errors.TryGetValue(key, out var list)) errors[key] = list = [];
+        list.Add(message);
+    }
+
+    private static ActivityDescriptor? ValidateActivity(JsonObject activity, ActivityRegistry registry, Dictionary<string, List<string>> errors)
+    {
+        var id = Text(activity["id"]) ?? "?";
+        var type = Text(activity["type"]);
+        var descriptor = type is null ? null : registry.Find(type);
+        if (descriptor is null)
+        {
+            Add(errors, $"activities/{id}", type is null
+                ? $"Activiteit '{id}' heeft geen type."
+                : $"Activiteit '{id}' heeft het onbekende type '{type}'.");
+            return null;
+        }
+
+        foreach (var input in descriptor.Inputs.Where(i => i.Property.GetCustomAttribute<RequiredAttribute>() is not null))
+            if (IsEmpty(Property(activity, input.Name)))
+                Add(errors, $"activities/{id}/{input.Name}", $"'{input.DisplayName}' van activiteit '{Text(activity["name"]) ?? id}' is verplicht.");
+
+        if (activity["activities"] is JsonArray children)
+            ValidateFlowchart(id, children, activity["connections"] as JsonArray ?? [], registry, errors);
+        if (Property(activity, "body") is JsonObject body) ValidateActivity(body, registry, errors);
+        return descriptor;
+    }
+
+    private static void ValidateFlowchart(string flowchartId, JsonArray children, JsonArray connections, ActivityRegistry registry,
+        Dictionary<string, List<string>> errors)
+    {
+        var byId = new Dictionary<string, ActivityDescriptor?>(StringComparer.Ordinal);
+        foreach (var child in children.OfType<JsonObject>())
+            byId[Text(child["id"]) ?? "?"] = ValidateActivity(child, registry, errors);
+
+        var index = 0;
+        foreach (var connection in connections.OfType<JsonObject>())
+        {
+            index++;
+            var key = $"connections/{flowchartId}/{index}";
+            var (sourceId, sourcePort) = End(connection, "source", "sourcePort");
+            var (targetId, targetPort) = End(connection, "target", "targetPort");
+            if (sourceId is null || !byId.TryGetValue(sourceId, out var source))
+            {
+                Add(errors, key, $"Verbinding {index} komt van activiteit '{sourceId}', die niet in de flowchart staat.");
+                continue;
+            }
+            if (targetId is null || !byId.ContainsKey(targetId))
+            {
+                Add(errors, key, $"Verbinding {index} gaat naar activiteit '{targetId}', die niet in de flowchart staat.");
+                continue;
+            }
+            // An activity of unknown type is reported once, above; its ports are unknown.
+            if (source is not null && sourcePort is not null && !source.Outcomes.Contains(sourcePort, StringComparer.Ordinal))
+                Add(errors, key, $"Verbinding {index} komt uit poort '{sourcePort}' van '{sourceId}', maar die heeft alleen {string.Join(", ", source.Outcomes)}.");
+            if (targetPort is not null && targetPort != "In")
+                Add(errors, key, $"Verbinding {index} gaat naar poort '{targetPort}' van '{targetId}'; een activiteit heeft alleen de ingang 'In'.");
+        }
+    }
+
+    /// <summary>Both encodings: <c>{activity, port}</c> and the legacy <c>source</c> + <c>sourcePort</c>.</summary>
+    private static (string? Id, string? Port) End(JsonObject connection, string name, string legacyPort) =>
+        connection[name] is JsonObject end
+            ? (Text(end["activity"]), Text(end["port"]))
+            : (Text(connection[name]), Text(connection[legacyPort]));
+
+    /// <summary>Not set, a literal without value or an empty text, an expression without text.</summary>
+    private static bool IsEmpty(JsonNode? input)
+    {
+        if (input is null) return true;
+        if (input is JsonValue value) return value.TryGetValue<string>(out var text) && string.IsNullOrWhiteSpace(text);
+        if (input is not JsonObject wrapper) return false;
+        if (!wrapper.ContainsKey("expression") && !wrapper.ContainsKey("typeName")) return false;
+        if (wrapper["expression"] is not JsonObject expression) return true;
+        return expression["value"] switch
+        {
+            null => true,
+            JsonValue v when v.TryGetValue<string>(out var s) => string.IsNullOrWhiteSpace(s),
+            _ => false,
+        };
+    }
+
+    private static JsonNode? Property(JsonObject json, string name)
+    {
+        foreach (var (key, value) in json)
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return value;
+        return null;
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}
