@@ -10,7 +10,7 @@ namespace PestWorkflows.Host.Designer;
 /// activity's type is known, every connection joins two activities of its flowchart through a port
 /// the source has (its outcomes) and the target's <c>In</c>, and every input marked
 /// <see cref="RequiredAttribute"/> has a value. Errors are keyed by where they are
-/// (<c>activities/{id}</c>, <c>activities/{id}/{input}</c>, <c>connections/{flowchart}/{n}</c>) so that
+/// in English, as the rest of the Elsa API (the Studio is English) (<c>activities/{id}</c>, <c>activities/{id}/{input}</c>, <c>connections/{flowchart}/{n}</c>) so that
 /// the Studio can list them; the engine checks the rest when it reads the document.
 /// </summary>
 public static class DefinitionValidator
@@ -35,15 +35,13 @@ public static class DefinitionValidator
         var descriptor = type is null ? null : registry.Find(type);
         if (descriptor is null)
         {
-            Add(errors, $"activities/{id}", type is null
-                ? $"Activiteit '{id}' heeft geen type."
-                : $"Activiteit '{id}' heeft het onbekende type '{type}'.");
+            Add(errors, $"activities/{id}", type is null ? $"Activity '{id}' has no type." : $"Activity '{id}' has unknown type '{type}'.");
             return null;
         }
 
         foreach (var input in descriptor.Inputs.Where(i => i.Property.GetCustomAttribute<RequiredAttribute>() is not null))
             if (IsEmpty(Property(activity, input.Name)))
-                Add(errors, $"activities/{id}/{input.Name}", $"'{input.DisplayName}' van activiteit '{Text(activity["name"]) ?? id}' is verplicht.");
+                Add(errors, $"activities/{id}/{input.Name}", $"Input '{input.DisplayName}' of activity '{Text(activity["name"]) ?? id}' is required.");
 
         if (activity["activities"] is JsonArray children)
             ValidateFlowchart(id, children, activity["connections"] as JsonArray ?? [], registry, errors);
@@ -67,19 +65,19 @@ public static class DefinitionValidator
             var (targetId, targetPort) = End(connection, "target", "targetPort");
             if (sourceId is null || !byId.TryGetValue(sourceId, out var source))
             {
-                Add(errors, key, $"Verbinding {index} komt van activiteit '{sourceId}', die niet in de flowchart staat.");
+                Add(errors, key, $"Connection {index} in flowchart '{flowchartId}' comes from activity '{sourceId}', which is not in the flowchart.");
                 continue;
             }
             if (targetId is null || !byId.ContainsKey(targetId))
             {
-                Add(errors, key, $"Verbinding {index} gaat naar activiteit '{targetId}', die niet in de flowchart staat.");
+                Add(errors, key, $"Connection {index} in flowchart '{flowchartId}' goes to activity '{targetId}', which is not in the flowchart.");
                 continue;
             }
             // An activity of unknown type is reported once, above; its ports are unknown.
             if (source is not null && sourcePort is not null && !source.Outcomes.Contains(sourcePort, StringComparer.Ordinal))
-                Add(errors, key, $"Verbinding {index} komt uit poort '{sourcePort}' van '{sourceId}', maar die heeft alleen {string.Join(", ", source.Outcomes)}.");
+                Add(errors, key, $"Connection {index} in flowchart '{flowchartId}' leaves '{sourceId}' through port '{sourcePort}', which it does not have (its ports: {string.Join(", ", source.Outcomes)}).");
             if (targetPort is not null && targetPort != "In")
-                Add(errors, key, $"Verbinding {index} gaat naar poort '{targetPort}' van '{targetId}'; een activiteit heeft alleen de ingang 'In'.");
+                Add(errors, key, $"Connection {index} in flowchart '{flowchartId}' enters '{targetId}' through port '{targetPort}'; an activity is entered through 'In' only.");
         }
     }
 

@@ -149,9 +149,18 @@ public static class ElsaDefinitionsApi
     private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ProblemHttpResult, ValidationProblem>> SaveDefinition(
         HttpRequest request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
-        var (body, errors) = await Api.JsonBody.ReadAsync<JsonObject>(request, ct);
-        if (errors is not null) return Invalid(errors, "The request body is not valid JSON.");
-        if (body!["model"] is not JsonObject model)
+        JsonObject body;
+        try
+        {
+            // Read by hand so that malformed JSON gets the same answer as an invalid definition.
+            using var reader = new StreamReader(request.Body);
+            body = WorkflowDefinitionJson.Parse(await reader.ReadToEndAsync(ct));
+        }
+        catch (WorkflowDefinitionException e)
+        {
+            return Invalid("body", e.Problems, "The request body is not valid JSON.");
+        }
+        if (body["model"] is not JsonObject model)
             return Invalid("model", ["The body has no 'model' object (expected { \"model\": {...}, \"publish\": true|false })."], InvalidDefinitionTitle);
         var publish = body["publish"] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag;
         return await SaveAsync(model, publish, scope, services, ct);

@@ -114,13 +114,20 @@ public static class WorkflowDefinitionModels
         return links;
     }
 
-    /// <summary>Links of the definition list; <c>bulk-publish</c> is what makes the Studio's list editable.</summary>
+    /// <summary>
+    /// Links of the definition list, in Elsa's order, for the routes this server answers;
+    /// <c>bulk-publish</c> is what makes the Studio's list editable. Only designers reach the list, and
+    /// every designer may create definitions of their own, so the list is editable for all of them;
+    /// each shared row is made read-only by its own links.
+    /// </summary>
     public static IReadOnlyList<Link> ListLinks { get; } =
     [
         new("/workflow-definitions", "self", "GET"),
+        new("/workflow-definitions/validation/is-name-unique", "is-name-unique", "GET"),
+        new("/bulk-actions/delete/workflow-definitions/by-definition-id", "bulk-delete-by-definition-id", "POST"),
         new("/bulk-actions/publish/workflow-definitions/by-definition-ids", "bulk-publish", "POST"),
         new("/bulk-actions/retract/workflow-definitions/by-definition-ids", "bulk-retract", "POST"),
-        new("/bulk-actions/delete/workflow-definitions/by-definition-id", "bulk-delete", "POST"),
+        new("/workflow-definitions/import", "import", "POST"),
         new("/workflow-definitions", "create", "POST"),
     ];
 
