@@ -79,8 +79,8 @@ public static class ElsaExecutionsApi
         if (problem is not null) return problem;
         if (records is null) return InstanceNotFound(query.WorkflowInstanceId!);
         return TypedResults.Ok(List<ActivityExecutionSummary>(records.Select(a => new ActivityExecutionSummary(
-            a.Id, a.WorkflowInstanceId, a.ActivityId, a.NodeId, a.ActivityType, a.ActivityTypeVersion, a.ActivityName,
-            a.StartedAt, a.HasBookmarks, new JsonObject(), a.Status, a.CompletedAt)).ToList()));
+            a.WorkflowInstanceId, a.ActivityId, a.NodeId, a.ActivityType, a.ActivityTypeVersion, a.ActivityName,
+            a.StartedAt, a.HasBookmarks, new JsonObject(), a.Status, a.CompletedAt, a.Id)).ToList()));
     }
 
     private static async Task<(IReadOnlyList<ActivityExecutionRecord>? Records, ValidationProblem? Problem)> ExecutionsAsync(
@@ -153,13 +153,13 @@ public static class ElsaExecutionsApi
         NotFound("Activity execution not found", $"Activity execution '{id}' does not exist.");
 
     private static ActivityExecutionModel ToModel(ActivityExecutionRecord a) => new(
-        a.Id, a.WorkflowInstanceId, a.ActivityId, a.NodeId, a.ActivityType, a.ActivityTypeVersion, a.ActivityName,
+        a.WorkflowInstanceId, a.ActivityId, a.NodeId, a.ActivityType, a.ActivityTypeVersion, a.ActivityName,
         // Never null: the instance viewer keeps polling a record whose state, outputs and exception are all empty.
         a.ActivityState is null ? new JsonObject() : JsonNode.Parse(a.ActivityState) ?? new JsonObject(),
         a.Outputs is null ? null : JsonNode.Parse(a.Outputs),
         new JsonObject(), new JsonObject(),
         ExceptionState(a.Exception),
-        a.StartedAt, a.HasBookmarks, a.Status, a.Status == nameof(ActivityStatus.Faulted) ? 1 : 0, a.CompletedAt);
+        a.StartedAt, a.HasBookmarks, a.Status, a.Status == nameof(ActivityStatus.Faulted) ? 1 : 0, a.CompletedAt, a.Id);
 
     /// <summary>The engine records an exception as "Type: message".</summary>
     private static ElsaExceptionState? ExceptionState(string? text)

@@ -267,8 +267,8 @@ public sealed record ExecutionLogRecord(
 /// <summary>Query of <c>GET /activity-executions/list</c>.</summary>
 public sealed record ActivityExecutionsQuery(string? WorkflowInstanceId, string? ActivityNodeId);
 
+/// <summary>Elsa's <c>ActivityExecutionRecord</c>; <c>id</c> comes last, as Elsa writes it.</summary>
 public sealed record ActivityExecutionModel(
-    string Id,
     string WorkflowInstanceId,
     string ActivityId,
     string ActivityNodeId,
@@ -284,4 +284,5 @@ public sealed record ActivityExecutionModel(
     bool HasBookmarks,
     string Status,
     int AggregateFaultCount,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string Id);

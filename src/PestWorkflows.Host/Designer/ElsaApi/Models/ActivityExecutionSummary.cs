@@ -1,8 +1,7 @@
 namespace PestWorkflows.Host.Designer;
 
-/// <summary>Elsa's <c>ActivityExecutionRecordSummary</c>: an activity execution without its state.</summary>
+/// <summary>Elsa's <c>ActivityExecutionRecordSummary</c>: an activity execution without its state; <c>id</c> last, as Elsa writes it.</summary>
 public sealed record ActivityExecutionSummary(
-    string Id,
     string WorkflowInstanceId,
     string ActivityId,
     string ActivityNodeId,
@@ -13,4 +12,5 @@ public sealed record ActivityExecutionSummary(
     bool HasBookmarks,
     System.Text.Json.Nodes.JsonObject Metadata,
     string Status,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string Id);
