@@ -234,6 +234,26 @@ public sealed class ElsaDefinitionRoutesTests : IAsyncLifetime
         Assert.NotEmpty(await VersionsAsync(Vlinder, VlinderProtocol));
     }
 
+    [Fact]
+    public async Task A_loop_back_into_the_middle_of_a_loop_is_saved_with_a_warning()
+    {
+        JsonObject Line(string id) => Activity(id, "Elsa.WriteLine", new JsonObject { ["text"] = Literal(id) });
+        // C is reached through A and through B, so going back from C to A enters the loop past its door.
+        var invalid = Flowchart("lus", "Lus", [Activity("Start1", "Elsa.Start"), Line("A"), Line("B"), Line("C")],
+            [Connection("Start1", "A"), Connection("Start1", "B"), Connection("A", "C"), Connection("B", "C"), Connection("C", "A")]);
+        var saved = await (await _s.As(Regenboog)).PostJsonAsync($"{ElsaRoot}/workflow-definitions", new JsonObject { ["model"] = invalid, ["publish"] = false });
+        var warning = Assert.Single(saved["validationErrors"]!.AsArray())!;
+        Assert.Equal("C", (string?)warning["activityId"]);
+        Assert.Contains("'A'", (string?)warning["message"]);
+        Assert.Equal(1, (int)saved["workflowDefinition"]!["version"]!);
+
+        // A loop entered only through its first step is fine.
+        var valid = Flowchart("lus-goed", "Lus goed", [Activity("Start1", "Elsa.Start"), Line("A"), Line("B")],
+            [Connection("Start1", "A"), Connection("A", "B"), Connection("B", "A")]);
+        var fine = await (await _s.As(Regenboog)).PostJsonAsync($"{ElsaRoot}/workflow-definitions", new JsonObject { ["model"] = valid, ["publish"] = false });
+        Assert.Empty(fine["validationErrors"]!.AsArray());
+    }
+
     public static TheoryData<string, JsonObject, string, string> InvalidDefinitions() => new()
     {
         {

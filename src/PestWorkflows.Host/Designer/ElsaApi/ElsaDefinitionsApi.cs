@@ -197,7 +197,8 @@ public static class ElsaDefinitionsApi
             var saved = await services.Definitions.SaveDraftAsync(scope.TenantId!, model, ct);
             if (publish)
                 saved = (await services.Definitions.PublishAsync(scope.TenantId!, saved.DefinitionId, ct))?.Definition ?? saved;
-            return TypedResults.Ok(new SaveWorkflowDefinitionResponse(WorkflowDefinitionModels.ToModel(saved, editable: true), false, 0, []));
+            var warnings = BackwardConnectionCheck.Find(services.Definitions.Materialize(saved));
+            return TypedResults.Ok(new SaveWorkflowDefinitionResponse(WorkflowDefinitionModels.ToModel(saved, editable: true), false, 0, warnings));
         }
         catch (WorkflowDefinitionException e)
         {
