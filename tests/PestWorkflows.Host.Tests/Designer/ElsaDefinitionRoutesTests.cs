@@ -189,6 +189,7 @@ public sealed class ElsaDefinitionRoutesTests : IAsyncLifetime
         Assert.Equal("Uitvoer-test.json", export.Response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var file = export.Json.AsObject();
         Assert.Null(file["links"]);
+        Assert.Equal("https://elsaworkflows.io/schemas/workflow-definition/v3.0.0/schema.json", (string?)file["$schema"]);
         Assert.True(JsonNode.DeepEquals(stored["root"], file["root"]));
 
         file["definitionId"] = "invoer";
@@ -198,6 +199,7 @@ public sealed class ElsaDefinitionRoutesTests : IAsyncLifetime
         Assert.Equal("regenboog", (string?)imported["tenantId"]);
         Assert.False((bool)imported["isPublished"]!);
         Assert.True(JsonNode.DeepEquals(stored["root"], imported["root"]));
+        Assert.Null(imported["$schema"]);
 
         // Importing over a shared or another school's definition changes nothing.
         file["definitionId"] = "hello-world";

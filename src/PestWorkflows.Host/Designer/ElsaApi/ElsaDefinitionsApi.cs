@@ -18,6 +18,9 @@ namespace PestWorkflows.Host.Designer;
 /// </summary>
 public static class ElsaDefinitionsApi
 {
+    /// <summary>The schema Elsa names in an exported definition; the Studio's importer recognises a definition file by it.</summary>
+    private const string WorkflowDefinitionSchema = "https://elsaworkflows.io/schemas/workflow-definition/v3.0.0/schema.json";
+
     public static RouteGroupBuilder MapElsaDefinitions(this RouteGroupBuilder api)
     {
         var definitions = api.MapGroup("/workflow-definitions");
@@ -130,8 +133,9 @@ public static class ElsaDefinitionsApi
         var (match, problem) = await FindAsync(definitionId, versionOptions, scope, services, ct);
         if (problem is not null) return problem;
         if (match is null) return DefinitionNotFound(definitionId);
-        var model = WorkflowDefinitionModels.ToModel(match, editable: false);
-        model.Remove("links");
+        var model = new JsonObject { ["$schema"] = WorkflowDefinitionSchema };
+        foreach (var (key, value) in WorkflowDefinitionModels.ToModel(match, editable: false))
+            if (key != "links") model[key] = value?.DeepClone();
         var bytes = Encoding.UTF8.GetBytes(model.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return TypedResults.File(bytes, "application/json", $"{FileName(match.Name ?? match.DefinitionId)}.json");
     }
@@ -173,6 +177,7 @@ public static class ElsaDefinitionsApi
         var (model, errors) = await Api.JsonBody.ReadAsync<JsonObject>(request, ct);
         if (errors is not null) return Invalid(errors, "The request body is not valid JSON.");
         model!.Remove("links");
+        model.Remove("$schema");
         var saved = await SaveAsync(model, publish: false, scope, services, ct);
         return saved.Result switch
         {
