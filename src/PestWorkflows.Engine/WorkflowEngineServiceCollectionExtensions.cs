@@ -68,6 +68,7 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.AddSingleton<ExpressionEvaluator>();
         services.AddSingleton<WorkflowDefinitionJson>();
         services.AddSingleton<WorkflowDefinitionStore>();
+        services.AddSingleton<WorkflowInstanceStore>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<WorkflowRuntime>();
         services.AddSingleton<TimerDispatcher>();

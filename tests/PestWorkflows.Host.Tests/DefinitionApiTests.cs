@@ -34,6 +34,10 @@ public sealed class DefinitionApiTests : IAsyncLifetime
         var body = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         // The captured body names "pestprotocol-1"; that prefix is reserved for the schools' own copies.
         body["model"]!["definitionId"] = "studio-opslag";
+        // The spike's ConversationWithBulliedPupil had an Escalate port; the protocol's has only Done,
+        // and a save now checks every connection's port against the descriptors.
+        foreach (var connection in body["model"]!["root"]!["connections"]!.AsArray())
+            if ((string?)connection!["source"]!["port"] == "Escalate") connection["source"]!["port"] = "Done";
         var sentRoot = body["model"]!["root"]!;
 
         var saved = await _client.PostJsonAsync($"{ElsaRoot}/workflow-definitions", body);

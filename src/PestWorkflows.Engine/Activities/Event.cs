@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using PestWorkflows.Engine.Model;
 using PestWorkflows.Engine.Runtime;
@@ -15,6 +16,7 @@ public sealed class Event : Activity, ITrigger
     public const string PayloadInputKey = "__EventPayloadWorkflowInput";
 
     [Input(Description = "The name of the event to wait for.")]
+    [Required]
     public Input<string> EventName { get; set; } = new(expression: null);
 
     [Output(Description = "The payload of the event.")]

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Engine.Model;
@@ -17,7 +18,7 @@ public sealed record PublishedEvent(string EventName, string? CorrelationId, str
 [Activity("Elsa", "Primitives", "Publishes an event.")]
 public sealed class PublishEvent : CodeActivity
 {
-    [Input(Description = "The name of the event.")] public Input<string> EventName { get; set; } = new(expression: null);
+    [Input(Description = "The name of the event.")] [Required] public Input<string> EventName { get; set; } = new(expression: null);
     [Input(Description = "Only instances with this correlation id receive the event.")] public Input<string> CorrelationId { get; set; } = new(expression: null);
     [Input(Description = "Deliver to this instance only.")] public Input<bool> IsLocalEvent { get; set; } = new(false);
     [Input(Description = "Data sent with the event.")] public Input<object> Payload { get; set; } = new(expression: null);

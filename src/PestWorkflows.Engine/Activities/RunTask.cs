@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using PestWorkflows.Engine.Model;
 using PestWorkflows.Engine.Runtime;
@@ -17,7 +18,7 @@ public sealed class RunTask : Activity
     /// <summary>The workflow input key carrying the task's result.</summary>
     public const string ResultInputKey = "RunTaskInput";
 
-    [Input(Description = "The name of the task.")] public Input<string> TaskName { get; set; } = new(expression: null);
+    [Input(Description = "The name of the task.")] [Required] public Input<string> TaskName { get; set; } = new(expression: null);
     [Input(Description = "Data for whoever runs the task.")] public Input<object> Payload { get; set; } = new(expression: null);
 
     [Output(Description = "The id of the task.")] public Output<string> TaskId { get; set; } = new();

@@ -111,6 +111,60 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
         return DefinitionDeletion.Deleted;
     }
 
+    /// <summary>
+    /// Retracts the published version of one of the tenant's definitions: no version is published
+    /// afterwards, so no new instance starts; running instances go on. Returns the retracted version and
+    /// whether nothing was published to begin with; null when the tenant has no such definition.
+    /// </summary>
+    public async Task<(WorkflowDefinitionRecord Definition, bool AlreadyRetracted)?> RetractAsync(string tenantId, string definitionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId && d.TenantId == tenantId).ToListAsync(ct);
+        if (versions.Count == 0) return null;
+        var published = versions.FirstOrDefault(v => v.IsPublished);
+        if (published is null) return (versions.FirstOrDefault(v => v.IsLatest) ?? versions.MaxBy(v => v.Version)!, true);
+        published.IsPublished = false;
+        published.Json = Stamp(WorkflowDefinitionJson.Parse(published.Json), published).ToJsonString();
+        await db.SaveChangesAsync(ct);
+        _materialized.TryRemove(published.Id, out _);
+        return (published, false);
+    }
+
+    /// <summary>
+    /// Makes an earlier version of one of the tenant's definitions the latest again, as a draft: its
+    /// document is saved as the draft (a new version when the latest is published). The published
+    /// version, and instances running on any version, are untouched. Null when the tenant has no such
+    /// version.
+    /// </summary>
+    /// <exception cref="WorkflowDefinitionException">The earlier version is not valid any more (an activity type was removed).</exception>
+    public async Task<WorkflowDefinitionRecord?> RevertAsync(string tenantId, string definitionId, int version, CancellationToken ct = default)
+    {
+        WorkflowDefinitionRecord? earlier;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            earlier = await db.Definitions.AsNoTracking()
+                .FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.TenantId == tenantId && d.Version == version, ct);
+        if (earlier is null) return null;
+        return await SaveDraftAsync(tenantId, WorkflowDefinitionJson.Parse(earlier.Json), ct);
+    }
+
+    /// <summary>The tenant that owns a definition id (<see cref="Tenants.Shared"/> for a shared one); null for an unused id.</summary>
+    public async Task<string?> OwnerAsync(string definitionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).Select(d => d.TenantId).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Whether no definition the tenant sees (its own and the shared ones), other than
+    /// <paramref name="exceptDefinitionId"/>, has this name; compared without regard to case.
+    /// </summary>
+    public async Task<bool> IsNameUniqueAsync(string tenantId, string name, string? exceptDefinitionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var names = await Visible(db, tenantId).Where(d => d.DefinitionId != exceptDefinitionId && d.Name != null).Select(d => d.Name!).Distinct().ToListAsync(ct);
+        return !names.Any(n => string.Equals(n.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Saves and publishes in one go (used when loading definitions from disk).</summary>
     public async Task<WorkflowDefinitionRecord> ImportAsync(string tenantId, JsonObject model, bool publish, CancellationToken ct = default)
     {
@@ -140,6 +194,13 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Select(Visible(db, tenantId), options).OrderBy(d => d.Name).ThenBy(d => d.Version).ToListAsync(ct);
+    }
+
+    /// <summary>Every version of one definition of the tenant, or a shared one, oldest first; empty when it sees none.</summary>
+    public async Task<IReadOnlyList<WorkflowDefinitionRecord>> VersionsAsync(string tenantId, string definitionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Visible(db, tenantId).Where(d => d.DefinitionId == definitionId).OrderBy(d => d.Version).ToListAsync(ct);
     }
 
     private static IQueryable<WorkflowDefinitionRecord> Visible(WorkflowDbContext db, string tenantId) =>

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Identity;
@@ -16,7 +15,7 @@ namespace PestWorkflows.Host.Designer;
 /// Without a staff record behind the request it sees nothing (<see cref="TenantId"/> is null).
 /// </para>
 /// </summary>
-public sealed class DesignerScope(string? schoolId, IDbContextFactory<WorkflowDbContext> dbFactory)
+public sealed class DesignerScope(string? schoolId, WorkflowDefinitionStore definitions)
 {
     /// <summary>The engine tenant of the designer's school; null when there is no staff member behind the request.</summary>
     public string? TenantId { get; } = string.IsNullOrEmpty(schoolId) ? null : schoolId;
@@ -26,29 +25,22 @@ public sealed class DesignerScope(string? schoolId, IDbContextFactory<WorkflowDb
     {
         var services = context.RequestServices;
         var staff = await services.GetRequiredService<StaffAccessor>().GetAsync(context.User);
-        return new DesignerScope(staff is null ? null : SchoolTenant.Of(staff.SchoolId), services.GetRequiredService<IDbContextFactory<WorkflowDbContext>>());
+        return new DesignerScope(staff is null ? null : SchoolTenant.Of(staff.SchoolId), services.GetRequiredService<WorkflowDefinitionStore>());
     }
 
-    // ---- definitions -------------------------------------------------------------------------
-
-    /// <summary>Narrows a definition query to the school's definitions and the shared ones.</summary>
-    public IQueryable<WorkflowDefinitionRecord> Visible(IQueryable<WorkflowDefinitionRecord> definitions)
-    {
-        var tenantId = TenantId;
-        return tenantId is null ? definitions.Where(_ => false) : definitions.Where(d => d.TenantId == tenantId || d.TenantId == Tenants.Shared);
-    }
+    /// <summary>Whether the designer may change a definition of this tenant (their school's own, not a shared one).</summary>
+    public bool MayChange(string definitionTenantId) => TenantId is not null && definitionTenantId == TenantId;
 
     /// <summary>
-    /// Whether the designer may save (publish, delete) this definition id: their school's own, or a new
-    /// id that is not reserved for the schools' copies of the protocol (their own copy's id excepted).
+    /// Whether the designer may save (publish, retract, revert, delete) this definition id: their
+    /// school's own, or a new id that is not reserved for the schools' copies of the protocol (their
+    /// own copy's id excepted).
     /// </summary>
     public async Task<DefinitionChange> CheckChangeAsync(string? definitionId, CancellationToken ct)
     {
         if (TenantId is null) return DefinitionChange.NotFound;
         if (string.IsNullOrWhiteSpace(definitionId)) return DefinitionChange.Allowed; // the store makes a new id
-        string? owner;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            owner = await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).Select(d => d.TenantId).FirstOrDefaultAsync(ct);
+        var owner = await definitions.OwnerAsync(definitionId, ct);
         return owner switch
         {
             null when definitionId.StartsWith(SchoolProtocols.CopyPrefix, StringComparison.OrdinalIgnoreCase)
@@ -58,21 +50,5 @@ public sealed class DesignerScope(string? schoolId, IDbContextFactory<WorkflowDb
             _ when owner == TenantId => DefinitionChange.Allowed,
             _ => DefinitionChange.NotFound,
         };
-    }
-
-    // ---- instances ---------------------------------------------------------------------------
-
-    /// <summary>Narrows an instance query to the school's instances.</summary>
-    public IQueryable<WorkflowInstanceRecord> Visible(IQueryable<WorkflowInstanceRecord> instances)
-    {
-        var tenantId = TenantId;
-        return tenantId is null ? instances.Where(_ => false) : instances.Where(i => i.TenantId == tenantId);
-    }
-
-    /// <summary>Whether the designer sees this instance; an unknown id is not seen.</summary>
-    public async Task<bool> SeesInstanceAsync(string instanceId, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Visible(db.Instances.AsNoTracking()).AnyAsync(i => i.Id == instanceId, ct);
     }
 }

@@ -21,7 +21,7 @@ public sealed record TaskOperationResult(TaskFailure Failure, string? Message = 
 }
 
 /// <summary>Reading, claiming, assigning and completing tasks, with the school's access rules.</summary>
-public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbContextFactory<WorkflowDbContext> engineDb, TimeProvider clock)
+public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, WorkflowInstanceStore engineInstances, TimeProvider clock)
 {
     /// <summary>A staff member may act on a task of their school that is assigned to them, or that
     /// is unassigned and meant for one of their roles. The coordinator may act on every task.</summary>
@@ -58,7 +58,7 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbCon
             if (result![field.Name] is { } value) values[field.Name] = value.DeepClone();
         var outcome = (string?)result!["outcome"] ?? Outcomes(task).Single().Name;
 
-        var bookmarkId = await BookmarkIdAsync(task.Id, ct);
+        var bookmarkId = await BookmarkIdAsync(SchoolTenant.Of(staff.SchoolId), task.Id, ct);
         if (bookmarkId is null) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
         WorkflowRunResult resumed;
         try
@@ -85,12 +85,8 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, IDbCon
         };
     }
 
-    private async Task<string?> BookmarkIdAsync(string taskId, CancellationToken ct)
-    {
-        var hash = StimulusHasher.Hash(HumanTaskActivity.TaskBookmarkName, new JsonObject { ["taskId"] = taskId }, null);
-        await using var engine = await engineDb.CreateDbContextAsync(ct);
-        return await engine.Bookmarks.AsNoTracking().Where(b => b.Hash == hash && b.ClosedAt == null).Select(b => b.Id).FirstOrDefaultAsync(ct);
-    }
+    private Task<string?> BookmarkIdAsync(string tenantId, string taskId, CancellationToken ct) =>
+        engineInstances.FindOpenBookmarkIdAsync(tenantId, StimulusHasher.Hash(HumanTaskActivity.TaskBookmarkName, new JsonObject { ["taskId"] = taskId }, null), ct);
 
     private async Task<bool> CanSeeCaseAsync(Staff staff, CaseTask task, CancellationToken ct) =>
         staff.SeesAllCasesOfSchool || await db.Cases.AnyAsync(c => c.Id == task.CaseId && c.ReporterId == staff.Id, ct)

@@ -22,10 +22,7 @@ public static class TasksApi
         api.MapPost("/{id}/claim", Claim).WithName("ClaimTask").WithSummary("Neem een taak van je rol op je.");
         api.MapPost("/{id}/release", Release).WithName("ReleaseTask").WithSummary("Geef een opgepakte taak terug aan de rol.");
         api.MapPost("/{id}/assign", Assign).WithName("AssignTask").WithSummary("Wijs een taak toe aan een medewerker of een rol.");
-        api.MapPost("/{id}/complete", Complete).WithName("CompleteTask").WithSummary("Rond een taak af (zelfde als Elsa's route).");
-        // Elsa's own route, so Elsa clients complete tasks as they would on Elsa.
-        app.MapPost("/elsa/api/tasks/{id}/complete", CompleteElsa).WithTags("Taken").RequireAuthorization(Policies.Staff)
-            .WithRequestBodyLimit(RequestBodyLimits.StaffApi).WithName("ElsaCompleteTask");
+        api.MapPost("/{id}/complete", Complete).WithName("CompleteTask").WithSummary("Rond een taak af (zelfde als Elsa's route, zie Designer/ElsaApi).");
         return app;
     }
 
@@ -74,20 +71,6 @@ public static class TasksApi
         var (body, errors) = await JsonBody.ReadAsync<JsonObject>(http.Request, ct);
         if (errors is not null) return TypedResults.ValidationProblem(errors, title: "De taak kon niet worden gelezen.");
         return await RunAsync(http, staffAccessor, staff => tasks.CompleteAsync(staff, id, body!["result"] as JsonObject, ct));
-    }
-
-    /// <summary>A protocol task goes through the inbox's rules; any other id is an Elsa RunTask,
-    /// which only those who may use the designer complete, and only in instances they see.</summary>
-    private static async Task<IResult> CompleteElsa(string id, HttpContext http, StaffAccessor staffAccessor, TaskService tasks, AppDbContext db,
-        Designer.DesignerScope scope, [AsParameters] Designer.ElsaServices services, CancellationToken ct)
-    {
-        var (body, errors) = await JsonBody.ReadAsync<JsonObject>(http.Request, ct);
-        if (errors is not null) return TypedResults.ValidationProblem(errors, title: "De taak kon niet worden gelezen.");
-        if (await IsCaseTaskAsync(db, id, ct))
-            return await RunAsync(http, staffAccessor, staff => tasks.CompleteAsync(staff, id, body!["result"] as JsonObject, ct));
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
-        if (!staff.IsCoordinator && !staff.IsAdmin) return TypedResults.Problem(Problems.NotFound("Deze taak bestaat niet."));
-        return await Designer.ElsaApi.CompleteRunTask(id, new Designer.CompleteTaskRequest(body!["result"]?.DeepClone()), scope, services, ct);
     }
 
     /// <summary>Maps a task operation to HTTP: 200, 400 with field errors, 403, 404 or 409.</summary>

@@ -5,10 +5,6 @@ using PestWorkflows.Engine.Serialization;
 
 namespace PestWorkflows.Host.Designer;
 
-/// <summary>A stored definition version without its document, for lists.</summary>
-public sealed record DefinitionVersionRow(
-    string Id, string DefinitionId, int Version, bool IsLatest, bool IsPublished, string? Name, string? Description, DateTimeOffset CreatedAt);
-
 /// <summary>
 /// Elsa's <c>versionOptions</c>: <c>Latest</c>, <c>Published</c>, <c>LatestOrPublished</c>,
 /// <c>LatestAndPublished</c>, <c>Draft</c>, <c>AllVersions</c> or a version number; empty means no filter.
@@ -41,7 +37,6 @@ public sealed class VersionFilter
         return true;
     }
 
-    public bool Matches(DefinitionVersionRow row) => _matches(row.IsLatest, row.IsPublished, row.Version);
     public bool Matches(WorkflowDefinitionRecord record) => _matches(record.IsLatest, record.IsPublished, record.Version);
 
     public const string Problem = "versionOptions must be Latest, Published, LatestOrPublished, LatestAndPublished, Draft, AllVersions or a version number.";
@@ -55,15 +50,15 @@ public static class WorkflowDefinitionModels
 
     /// <summary>
     /// The stored document as Elsa's <c>WorkflowDefinition</c> model: <c>links</c> first (the
-    /// <c>publish</c> link makes it editable in the Studio), the document as stored, the version's
+    /// <c>publish</c> link, given only when <paramref name="editable"/>, makes it editable in the Studio), the document as stored, the version's
     /// identity from its row (the document's flags can be stale after a later publish), and
     /// defaults for collections the document lacks. <c>root</c> is returned as stored, except that
     /// an activity without a <c>nodeId</c> gets the one the engine gives it.
     /// </summary>
-    public static JsonObject ToModel(WorkflowDefinitionRecord record)
+    public static JsonObject ToModel(WorkflowDefinitionRecord record, bool editable)
     {
         var stored = WorkflowDefinitionJson.Parse(record.Json);
-        var model = new JsonObject { ["links"] = DefinitionLinks(record.DefinitionId) };
+        var model = new JsonObject { ["links"] = DefinitionLinks(record.DefinitionId, editable) };
         foreach (var (key, value) in stored)
             if (key != "links") model[key] = value?.DeepClone();
 
@@ -89,36 +84,55 @@ public static class WorkflowDefinitionModels
         return model;
     }
 
-    public static WorkflowDefinitionSummary ToSummary(DefinitionVersionRow row) => new(
-        ToLinks(row.DefinitionId), IsMaterializerAvailable: true, row.Id, row.DefinitionId, row.Name, row.Description, row.Version,
-        ToolVersion: null, row.IsLatest, row.IsPublished, MaterializerName: "Json", row.CreatedAt, IsReadonly: false);
+    public static WorkflowDefinitionSummary ToSummary(WorkflowDefinitionRecord record, bool editable) => new(
+        ToLinks(record.DefinitionId, editable), IsMaterializerAvailable: true, record.Id, record.DefinitionId, record.Name, record.Description, record.Version,
+        ToolVersion: null, record.IsLatest, record.IsPublished, MaterializerName: "Json", record.CreatedAt, IsReadonly: record.TenantId == Tenants.Shared);
 
     /// <summary>
-    /// Links of one definition, relative to the API base as Elsa writes them. Only routes this server
-    /// answers are advertised; <c>publish</c> is what the Studio checks before allowing edits.
+    /// Links of one definition, relative to the API base as Elsa writes them (in Elsa's order). Only
+    /// routes this server answers are advertised. <c>publish</c> is what the Studio checks before
+    /// allowing edits, so the links that change a definition are given only to someone who may change
+    /// it (<paramref name="editable"/>); everyone who sees it may read, export and run it.
     /// </summary>
-    public static IReadOnlyList<Link> ToLinks(string definitionId)
+    public static IReadOnlyList<Link> ToLinks(string definitionId, bool editable)
     {
         var id = Uri.EscapeDataString(definitionId);
-        return
+        List<Link> links =
         [
             new($"/workflow-definitions/{id}", "self", "GET"),
             new($"/workflow-definitions/by-definition-id/{id}", "self", "GET"),
             new($"/workflow-definitions/{id}/execute", "execute", "POST"),
-            new($"/workflow-definitions/{id}/publish", "publish", "POST"),
+            new($"/workflow-definitions/{id}/export", "export", "GET"),
         ];
+        if (editable)
+            links.AddRange(
+            [
+                new($"/workflow-definitions/{id}/publish", "publish", "POST"),
+                new($"/workflow-definitions/{id}/retract", "retract", "POST"),
+                new($"/workflow-definitions/{id}", "delete", "DELETE"),
+            ]);
+        return links;
     }
 
-    /// <summary>Links of the definition list; <c>bulk-publish</c> is what makes the Studio's list editable.</summary>
+    /// <summary>
+    /// Links of the definition list, in Elsa's order, for the routes this server answers;
+    /// <c>bulk-publish</c> is what makes the Studio's list editable. Only designers reach the list, and
+    /// every designer may create definitions of their own, so the list is editable for all of them;
+    /// each shared row is made read-only by its own links.
+    /// </summary>
     public static IReadOnlyList<Link> ListLinks { get; } =
     [
         new("/workflow-definitions", "self", "GET"),
+        new("/workflow-definitions/validation/is-name-unique", "is-name-unique", "GET"),
+        new("/bulk-actions/delete/workflow-definitions/by-definition-id", "bulk-delete-by-definition-id", "POST"),
         new("/bulk-actions/publish/workflow-definitions/by-definition-ids", "bulk-publish", "POST"),
+        new("/bulk-actions/retract/workflow-definitions/by-definition-ids", "bulk-retract", "POST"),
+        new("/workflow-definitions/import", "import", "POST"),
         new("/workflow-definitions", "create", "POST"),
     ];
 
-    private static JsonArray DefinitionLinks(string definitionId) =>
-        new(ToLinks(definitionId).Select(l => (JsonNode?)new JsonObject { ["href"] = l.Href, ["rel"] = l.Rel, ["method"] = l.Method }).ToArray());
+    private static JsonArray DefinitionLinks(string definitionId, bool editable) =>
+        new(ToLinks(definitionId, editable).Select(l => (JsonNode?)new JsonObject { ["href"] = l.Href, ["rel"] = l.Rel, ["method"] = l.Method }).ToArray());
 
     private static void Default(JsonObject model, string key, Func<JsonNode> value)
     {

@@ -242,7 +242,7 @@ public sealed record ElsaActivityExecutionContext(
 // ---- journal and activity executions -----------------------------------------------------------
 
 /// <summary>Query or body paging of the journal. <c>skip</c>/<c>take</c> win over <c>page</c>/<c>pageSize</c>.</summary>
-public sealed record JournalQuery(int? Page, int? PageSize, int? Skip, int? Take);
+public sealed record JournalPaging(int? Page, int? PageSize, int? Skip, int? Take);
 
 /// <summary>Body of <c>POST /workflow-instances/{id}/journal</c>.</summary>
 public sealed record JournalRequest(JournalFilter? Filter, int? Page, int? PageSize, int? Skip, int? Take);
@@ -267,8 +267,8 @@ public sealed record ExecutionLogRecord(
 /// <summary>Query of <c>GET /activity-executions/list</c>.</summary>
 public sealed record ActivityExecutionsQuery(string? WorkflowInstanceId, string? ActivityNodeId);
 
+/// <summary>Elsa's <c>ActivityExecutionRecord</c>; <c>id</c> comes last, as Elsa writes it.</summary>
 public sealed record ActivityExecutionModel(
-    string Id,
     string WorkflowInstanceId,
     string ActivityId,
     string ActivityNodeId,
@@ -284,4 +284,5 @@ public sealed record ActivityExecutionModel(
     bool HasBookmarks,
     string Status,
     int AggregateFaultCount,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string Id);
