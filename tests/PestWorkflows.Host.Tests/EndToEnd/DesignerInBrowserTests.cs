@@ -164,6 +164,34 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
         Assert.Empty(recorded.ConsoleErrors);
     }
 
+    [Fact]
+    public async Task The_coordinator_follows_a_case_from_its_dossier_to_its_flow_in_the_instance_viewer()
+    {
+        using var api = new HttpClient { BaseAddress = new Uri(_host.Url) };
+        var token = (string)(await api.PostJsonAsync("/api/auth/login", new System.Text.Json.Nodes.JsonObject { ["email"] = "apc@regenboog.test", ["password"] = Password }))["accessToken"]!;
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var caseId = (string)(await api.PostJsonAsync("/api/cases", Signal()))["id"]!;
+        var step1 = (await api.GetJsonAsync($"/api/tasks?caseId={caseId}")).AsArray().Single()!;
+        await api.PostJsonAsync($"/api/tasks/{(string)step1["id"]!}/complete", new System.Text.Json.Nodes.JsonObject { ["result"] = new System.Text.Json.Nodes.JsonObject { ["notes"] = "besproken" } });
+        var flowUrl = (string)(await api.GetJsonAsync($"/api/cases/{caseId}"))["flowUrl"]!;
+
+        await using var recorded = await _browser.NewPageAsync(width: 3400, height: 1200);
+        var page = recorded.Page;
+        await page.GotoAsync($"{_host.Url}/inloggen?ReturnUrl={Uri.EscapeDataString(flowUrl)}");
+        await SignInAsync(page, "apc@regenboog.test");
+        await page.WaitForURLAsync($"{_host.Url}{flowUrl}");
+
+        // The flow, with the steps done and the one it waits at (step 2, the decision) in the journal.
+        await WaitAsync(recorded, page.Locator(".x6-node").Nth(9), "viewer-failed");
+        await WaitAsync(recorded, page.GetByText("Stap 1: Bespreken met anti-pestcoördinator - Completed").First, "viewer-step1-failed");
+        await WaitAsync(recorded, page.GetByText("Stap 2: Is het pesten? - Suspended").First, "viewer-step2-failed");
+        await recorded.ScreenshotAsync("designer-instance-viewer");
+        Assert.False(await page.Locator("#blazor-error-ui").IsVisibleAsync(), "the viewer shows its error bar");
+        foreach (var line in recorded.ConsoleErrors) output.WriteLine("console: " + line);
+        Assert.Empty(recorded.ErrorResponses);
+        Assert.Empty(recorded.ConsoleErrors);
+    }
+
     /// <summary>The display names of the activities the host describes in category "Pestprotocol".</summary>
     private async Task<List<string>> ProtocolActivityNamesAsync()
     {

@@ -82,8 +82,8 @@ public sealed class AccountTests : IAsyncLifetime
         foreach (var endpoint in endpoints)
         {
             var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-            // The designer pages take a view name (a route constraint); other ids are ones nobody has.
-            var path = EndpointPaths.Fill(endpoint.RoutePattern, name => name == "view" ? "zaken" : "bestaat-niet");
+            // Route constraints: the designer pages take a view name, a revert a version number; other ids are ones nobody has.
+            var path = EndpointPaths.Fill(endpoint.RoutePattern, name => name switch { "view" => "zaken", "version" => "1", _ => "bestaat-niet" });
             if (path is null) continue; // the catch-all for unknown routes
             foreach (var method in methods)
             {
