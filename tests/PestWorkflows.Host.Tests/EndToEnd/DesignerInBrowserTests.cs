@@ -119,6 +119,7 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
             await File.WriteAllTextAsync(Path.Combine(Browser.ArtefactsFolder, "designer-cold-load.txt"),
                 $"interactive_seconds={interactive.TotalSeconds:F1}\nbytes_received={bytes}\n");
             Assert.Empty(recorded.ErrorResponses);
+            Assert.True(bytes < 8_000_000, $"{bytes} bytes on a cold load of the editor; the target is under 8 MB (see bench/README.md)");
         }
     }
 
