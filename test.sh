@@ -30,6 +30,8 @@ say() { printf '==> %s\n' "$*"; }
 apt_packages=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || apt_packages+=(postgresql)
 [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
+# The host's build restores Elsa Studio (the designer) with npm ci.
+command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 # Deadlines are computed in Europe/Amsterdam time; .NET reads the zone from the system's tzdata.
 [[ -f /usr/share/zoneinfo/Europe/Amsterdam ]] || apt_packages+=(tzdata)
 if ((${#apt_packages[@]})); then
@@ -48,6 +50,7 @@ if ((${#apt_packages[@]})); then
   "${sudo_cmd[@]}" apt-get "${apt_opts[@]}" install -y "${apt_packages[@]}" </dev/null
   [[ -x /usr/lib/postgresql/15/bin/initdb ]] || { echo "test.sh: postgresql installed but /usr/lib/postgresql/15/bin/initdb is missing" >&2; exit 1; }
   [[ -x /usr/bin/chromium ]] || { echo "test.sh: chromium installed but /usr/bin/chromium is missing" >&2; exit 1; }
+  command -v npm >/dev/null 2>&1 || { echo "test.sh: npm installed but not on PATH" >&2; exit 1; }
 fi
 
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: dotnet (the .NET 10 SDK) is not on PATH" >&2; exit 1; }

@@ -104,9 +104,15 @@ public sealed class ElsaInstanceRoutesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_cases_instance_cannot_be_deleted_while_the_case_exists()
+    public async Task A_cases_instance_cannot_be_deleted_or_cancelled_while_the_case_exists()
     {
         var instanceId = await CaseInstanceAsync();
+
+        var notCancelled = await SendAsync(Regenboog, HttpMethod.Post, $"{ElsaRoot}/cancel/workflow-instances/{instanceId}");
+        AssertProblem(notCancelled, HttpStatusCode.Conflict, "cancel a case's instance");
+        Assert.Contains("zaak", (string?)notCancelled.Json["detail"]);
+        var bulkCancel = await (await _s.As(Regenboog)).PostJsonAsync($"{ElsaRoot}/bulk-actions/cancel/workflow-instances", new JsonObject { ["ids"] = new JsonArray(instanceId) });
+        Assert.Equal(0, (int)bulkCancel["cancelled"]!);
 
         var refused = await SendAsync(Regenboog, HttpMethod.Delete, $"{ElsaRoot}/workflow-instances/{instanceId}");
         AssertProblem(refused, HttpStatusCode.Conflict, "delete a case's instance");

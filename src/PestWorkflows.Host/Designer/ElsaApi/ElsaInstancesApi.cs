@@ -141,21 +141,28 @@ public static class ElsaInstancesApi
         return TypedResults.File(Encoding.UTF8.GetBytes(json), "application/json", $"workflow-instance-{instance.Id}.json");
     }
 
-    /// <summary>Cancels a running instance (Elsa's "Cancel"): 200; 404 out of scope; 409 when it finished already.</summary>
+    /// <summary>
+    /// Cancels a running instance (Elsa's "Cancel"): 200; 404 out of scope; 409 when it finished
+    /// already, or when it runs a case: cancelled, the case would stay open with nobody's task in it,
+    /// so a case ends through its protocol (closing it), not in the designer.
+    /// </summary>
     private static async Task<Results<Ok, ProblemHttpResult>> CancelInstance(
-        string id, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct) =>
-        await CancelAsync(id, scope, services, ct) switch
+        string id, DesignerScope scope, [AsParameters] ElsaServices services, AppDbContext db, CancellationToken ct) =>
+        await CancelAsync(id, scope, services, db, ct) switch
         {
             CancelResult.Cancelled => TypedResults.Ok(),
             CancelResult.Finished => Conflict("Workflow instance not cancelled", $"Workflow instance '{id}' has finished already."),
+            CancelResult.RunsACase => Conflict("Workflow-instantie hoort bij een zaak",
+                $"Workflow-instantie '{id}' is het verloop van een zaak. Een zaak stopt via het protocol (afsluiten), niet door de werkstroom te annuleren."),
             _ => InstanceNotFound(id),
         };
 
-    private enum CancelResult { Cancelled, Finished, NotFound }
+    private enum CancelResult { Cancelled, Finished, RunsACase, NotFound }
 
-    private static async Task<CancelResult> CancelAsync(string id, DesignerScope scope, ElsaServices services, CancellationToken ct)
+    private static async Task<CancelResult> CancelAsync(string id, DesignerScope scope, ElsaServices services, AppDbContext db, CancellationToken ct)
     {
         if (scope.TenantId is not { } tenantId || !await services.Instances.ExistsAsync(tenantId, id, ct)) return CancelResult.NotFound;
+        if (await BelongsToCaseAsync(db, id, ct)) return CancelResult.RunsACase;
         try
         {
             var result = await services.Runtime.CancelAsync(id, actor: null, ct);
@@ -187,13 +194,13 @@ public static class ElsaInstancesApi
     }
 
     private static async Task<Results<Ok<BulkCancelResponse>, ValidationProblem>> BulkCancel(
-        HttpRequest request, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
+        HttpRequest request, DesignerScope scope, [AsParameters] ElsaServices services, AppDbContext db, CancellationToken ct)
     {
         var (body, errors) = await Api.JsonBody.ReadAsync<BulkInstancesRequest>(request, ct);
         if (errors is not null) return Invalid(errors, "The request body is not valid JSON.");
         var cancelled = 0;
         foreach (var id in Distinct(body!.Ids))
-            if (await CancelAsync(id, scope, services, ct) == CancelResult.Cancelled) cancelled++;
+            if (await CancelAsync(id, scope, services, db, ct) == CancelResult.Cancelled) cancelled++;
         return TypedResults.Ok(new BulkCancelResponse(cancelled));
     }
 
