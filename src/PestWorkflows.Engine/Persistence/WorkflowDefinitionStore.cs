@@ -33,9 +33,33 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
     public async Task<WorkflowDefinitionRecord> SaveDraftAsync(string tenantId, JsonObject model, CancellationToken ct = default)
     {
         json.Validate(model);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var definitionId = (string?)model["definitionId"];
         if (string.IsNullOrWhiteSpace(definitionId)) definitionId = NewId();
+        // Two saves of one published definition at the same moment (the designer's auto-save and its
+        // publish) both start version N+1; the database lets one in. The other then finds that draft
+        // and saves into it, as if it had come a moment later.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SaveDraftOnceAsync(tenantId, definitionId, model, ct);
+            }
+            catch (DbUpdateException e) when (attempt < 5 && IsUniqueViolation(e))
+            {
+            }
+        }
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    private async Task<WorkflowDefinitionRecord> SaveDraftOnceAsync(string tenantId, string definitionId, JsonObject model, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
         if (versions.Find(v => v.TenantId != tenantId) is { } foreign) throw new DefinitionOfOtherTenantException(definitionId, foreign.TenantId);

@@ -34,6 +34,29 @@ public abstract class ReliabilityTests
     }
 
     [Fact]
+    public async Task Saves_of_one_definition_at_the_same_moment_all_succeed_and_make_one_new_draft()
+    {
+        // The designer auto-saves and publishes in quick succession; after a publish both saves start a new version.
+        await using var host = await StartHostAsync(await NewDatabaseAsync());
+        await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(1, "gelijktijdig"), publish: true);
+
+        var saves = Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+        {
+            var model = TestWorkflows.SequentialTasks(1, "gelijktijdig");
+            model["description"] = $"opslag {i}";
+            return host.Definitions.SaveDraftAsync(Tenants.Default, model);
+        })).ToList();
+        var saved = await Task.WhenAll(saves);
+
+        var versions = await host.Definitions.ListAsync(Tenants.Default, VersionOptions.All);
+        var mine = versions.Where(v => v.DefinitionId == "gelijktijdig").OrderBy(v => v.Version).ToList();
+        Assert.Equal([1, 2], mine.Select(v => v.Version));
+        Assert.True(mine[0].IsPublished && !mine[0].IsLatest);
+        Assert.True(!mine[1].IsPublished && mine[1].IsLatest);
+        Assert.All(saved, s => Assert.Equal(mine[1].Id, s.Id));
+    }
+
+    [Fact]
     public async Task Five_hundred_concurrent_task_completions_each_advance_their_instance_exactly_once()
     {
         await using var host = await StartHostAsync(await NewDatabaseAsync());
