@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
+using PestWorkflows.Host.Shared;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -17,7 +18,7 @@ public sealed class ReportedModel(StaffAccessor staffAccessor, CaseService cases
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        if (await cases.GetAsync(staff, id, ct) is not { } found) return NotFound();
+        if (await cases.GetAsync(staff, id, ct) is not { } found) return this.NotFoundPage();
         Case = found;
         NextTask = found.OpenTasks.OrderBy(t => t.DueAt ?? DateTimeOffset.MaxValue).FirstOrDefault();
         Now = clock.GetUtcNow();
