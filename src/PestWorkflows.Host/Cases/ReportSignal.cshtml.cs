@@ -31,6 +31,9 @@ public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService c
     public Dictionary<string, string[]> Errors { get; private set; } = new();
     public string? Problem { get; private set; }
 
+    /// <summary>The list to choose from: until a pupil is chosen, and whenever she searches.</summary>
+    public bool ShowFound => Pupils.Count == 0 || !string.IsNullOrWhiteSpace(Search);
+
     public string? Error(string key) => Errors.TryGetValue(key, out var messages) ? string.Join(" ", messages) : null;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)

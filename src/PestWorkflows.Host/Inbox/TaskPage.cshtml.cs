@@ -28,6 +28,8 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
     public Dictionary<string, string[]> Errors { get; private set; } = new();
     public string? Problem { get; private set; }
     [TempData] public string? Message { get; set; }
+    /// <summary>What the person typed into a task someone else completed meanwhile (label, value), so it is not lost.</summary>
+    public IReadOnlyList<(string Label, string Value)> Unsaved { get; private set; } = [];
 
     public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
@@ -68,6 +70,14 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
                 break;
         }
         await LoadAsync(staff, id, ct); // someone else may have completed it meanwhile: show it as it is now
+        if (done.Failure == TaskFailure.NotOpen && Current.Status != nameof(CaseTaskStatus.Open))
+        {
+            Problem = Current.CompletedBy is { } by && by.Id != staff.Id
+                ? $"{by.Name} heeft deze taak net afgerond. Wat jij invulde is niet opgeslagen; je ziet het hieronder nog."
+                : "Deze taak is al afgerond. Wat je nu invulde is niet opgeslagen; je ziet het hieronder nog.";
+            Unsaved = Current.Fields.Select(f => (f.Label, string.Join(", ", Posted(f.Name).Select(v => f.Options?.FirstOrDefault(o => o.Value == v)?.Label ?? v))))
+                .Where(f => f.Item2.Length > 0).ToList();
+        }
         return Page();
     }
 
