@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Shared;
 
@@ -15,7 +18,7 @@ namespace PestWorkflows.Host.Inbox;
 /// beside it. A task of another school, or of a case the person has no part in, does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks, CaseService cases, TimeProvider clock) : PageModel
+public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks, CaseService cases, AppDbContext db, TimeProvider clock) : PageModel
 {
     /// <summary>Form fields carry this prefix, so a field named like the page's own inputs cannot clash.</summary>
     public const string FieldPrefix = "veld.";
@@ -30,6 +33,9 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
     [TempData] public string? Message { get; set; }
     /// <summary>What the person typed into a task someone else completed meanwhile (label, value), so it is not lost.</summary>
     public IReadOnlyList<(string Label, string Value)> Unsaved { get; private set; } = [];
+
+    /// <summary>What each earlier step of the case recorded, by task id; only for those who may see the case.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<StepNote>> Notes { get; private set; } = new Dictionary<string, IReadOnlyList<StepNote>>();
 
     public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
@@ -112,9 +118,45 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
         Case = await cases.GetAsync(staff, task.CaseId, ct);
         if (!TaskService.MayAct(staff, task) && Case is null) return false;
         Now = clock.GetUtcNow();
-        var mapper = new TaskMapper(await cases.NamesAsync(staff.SchoolId, ct), await cases.StaffOptionsAsync(staff.SchoolId, ct), Now);
+        var names = await cases.NamesAsync(staff.SchoolId, ct);
+        var mapper = new TaskMapper(names, await cases.StaffOptionsAsync(staff.SchoolId, ct), Now);
         Current = mapper.Map(task, Case?.OpenTasks.FirstOrDefault(t => t.Id == id)?.Summary);
+        if (Case is not null) Notes = await NotesAsync(Case.Id, names, ct);
         return true;
+    }
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<StepNote>>> NotesAsync(string caseId, Dictionary<string, string> names, CancellationToken ct)
+    {
+        var done = await db.Tasks.AsNoTracking().Where(t => t.CaseId == caseId && t.Status == CaseTaskStatus.Completed && t.ValuesJson != null)
+            .Select(t => new { t.Id, t.FieldsJson, t.ValuesJson }).ToListAsync(ct);
+        var notes = new Dictionary<string, IReadOnlyList<StepNote>>();
+        foreach (var step in done)
+        {
+            var values = JsonNode.Parse(step.ValuesJson!) as JsonObject;
+            if (values is null) continue;
+            notes[step.Id] = TaskService.Fields(new CaseTask { FieldsJson = step.FieldsJson })
+                .Where(f => values[f.Name] is not null)
+                .Select(f => new StepNote(f.Label, Readable(f, values[f.Name]!, names)))
+                .ToList();
+        }
+        return notes;
+    }
+
+    private static string Readable(TaskField field, JsonNode value, Dictionary<string, string> names)
+    {
+        string One(JsonNode? item)
+        {
+            if (item is not JsonValue v) return item?.ToJsonString() ?? "";
+            return v.GetValueKind() switch
+            {
+                JsonValueKind.True => "ja",
+                JsonValueKind.False => "nee",
+                JsonValueKind.String when field.Type is TaskFieldType.User or TaskFieldType.Users => names.GetValueOrDefault(v.GetValue<string>()) ?? "onbekend",
+                JsonValueKind.String => field.Options?.FirstOrDefault(o => o.Value == v.GetValue<string>())?.Label ?? v.GetValue<string>(),
+                _ => v.ToJsonString(),
+            };
+        }
+        return value is JsonArray items ? string.Join(", ", items.Select(One)) : One(value);
     }
 
     /// <summary>A posted field as the task's form expects it; values the service cannot read stay

@@ -150,6 +150,7 @@ public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : IAsyncL
         var next = page.Locator("#afgerond a").First;
         Assert.Contains("Stap 2", await next.InnerTextAsync());
         Assert.Contains("Stap 1", await page.InnerTextAsync("#eerdere-stappen"));
+        Assert.Contains("Signalen besproken met de melder.", await page.InnerTextAsync("#eerdere-stappen"));
         await coordinator.ScreenshotAsync("staff-task-completed");
 
         // Step 2: what she typed stays when a required field is missing.
@@ -158,6 +159,14 @@ public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : IAsyncL
         await page.ClickAsync("button[name=outcome][value=Bullying]");
         Assert.Equal("'Toelichting' is verplicht.", await page.InnerTextAsync("#veld-reasoning-fout"));
         Assert.Equal("Dagelijks even navragen bij de mentor.", await page.InputValueAsync("#veld-agreedFollowUp"));
+
+        // On a phone and a tablet the task page does not scroll sideways.
+        foreach (var width in new[] { 390, 768 })
+        {
+            await page.SetViewportSizeAsync(width, 800);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the task page scrolls sideways at {width} px");
+        }
+        await coordinator.ScreenshotAsync("staff-task-phone");
         AssertClean(coordinator);
 
         // A teacher of the other school, and one without part in the case: the task does not exist.
