@@ -167,6 +167,57 @@ public sealed class StaffPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_plan_of_approach_form_offers_the_schools_staff_keeps_choices_on_an_error_and_hands_step_4_to_the_chosen_teacher()
+    {
+        var caseId = (string)(await _s.ReportAsync(HostApp.Teacher1, SchoolApp.Signal((_pupil, "Bullied"))))["id"]!;
+        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.DiscussWithCoordinator", new() { ["notes"] = "besproken" });
+        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.DecideIfBullying", new() { ["outcome"] = "Bullying", ["reasoning"] = "herhaald en bewust" });
+        await _s.CompleteAsync(HostApp.Teacher1, caseId, "Pestprotocol.DiscussInGroup", new() { ["held"] = true, ["rolesInGroup"] = "besproken" });
+        var plan = await _s.TaskAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanOfApproach");
+        var planId = (string)plan["id"]!;
+        var staff = SchoolApp.StaffByName(plan);
+
+        using var coordinator = await PageSession.SignInAsync(_s.App, HostApp.Coordinator);
+        var (_, form) = await coordinator.GetAsync($"/taken/{planId}");
+        Assert.Contains("<select id=\"veld-bulliedPupilConversationBy\" name=\"veld.bulliedPupilConversationBy\"", form);
+        Assert.Contains($"<option value=\"{staff["Joost Mulder"]}\">Joost Mulder</option>", form);
+        Assert.DoesNotContain("Sanne Visser", form); // De Vlinder's teacher is no option
+        Assert.Contains("<input type=\"checkbox\" name=\"veld.informed\" value=\"ParentsOfBullied\"", form);
+        Assert.Contains("Eerdere stappen", form);
+        Assert.Contains("herhaald en bewust", form); // step 2's reasoning, beside the form
+
+        using var incomplete = await coordinator.PostFormWithTokenAsync($"/taken/{planId}", PageSession.Token(form),
+            [new("outcome", "Done"), new("veld.informed", "ParentsOfBullied"), new("veld.informed", "Leader"), new("veld.bulliedPupilConversationBy", staff["Joost Mulder"])]);
+        var html = WebUtility.HtmlDecode(await incomplete.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, incomplete.StatusCode);
+        Assert.Contains("'Hoe administreren we dit' is verplicht.", html);
+        Assert.Contains("'Gesprek met de pester (stap 5) door' is verplicht.", html);
+        Assert.Contains("value=\"ParentsOfBullied\" checked=\"checked\"", html);
+        Assert.Contains("value=\"Leader\" checked=\"checked\"", html);
+        Assert.DoesNotContain("value=\"Confidant\" checked", html);
+        Assert.Contains($"<option value=\"{staff["Joost Mulder"]}\" selected=\"selected\">Joost Mulder</option>", html);
+
+        using var complete = await coordinator.PostFormWithTokenAsync($"/taken/{planId}", PageSession.Token(form),
+        [
+            new("outcome", "Done"), new("veld.informed", "ParentsOfBullied"), new("veld.registration", "In ESIS"),
+            new("veld.bulliedPupilConversationBy", staff["Joost Mulder"]), new("veld.bullyConversationBy", staff["Diana de Wit"]),
+            new("veld.bullyParentsConversationBy", staff["Marieke Bos"]), new("veld.esisRegistrationBy", staff["Karin Smit"]),
+        ]);
+        Assert.Equal(HttpStatusCode.Redirect, complete.StatusCode);
+        var (_, done) = await coordinator.GetAsync(complete.Headers.Location!.OriginalString);
+        done = WebUtility.HtmlDecode(done);
+        Assert.Contains("<strong>Deze taak is afgerond</strong> door Diana de Wit", done);
+        Assert.Contains("Je hebt de taak afgerond.", done);
+        Assert.Contains("Volgende stap:", done);
+        Assert.Contains("Joost Mulder", done);
+
+        using var joost = await PageSession.SignInAsync(_s.App, HostApp.Teacher2);
+        var (_, inbox) = await joost.GetAsync("/");
+        Assert.Contains("Stap 4", inbox);
+        Assert.Contains("Aan jou toegewezen", inbox);
+    }
+
+    [Fact]
     public async Task A_form_without_the_anti_forgery_token_is_refused()
     {
         using var teacher = await PageSession.SignInAsync(_s.App, HostApp.Teacher1);
