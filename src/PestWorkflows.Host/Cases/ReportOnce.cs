@@ -16,6 +16,9 @@ public sealed class ReportOnce(TimeProvider clock)
 
     /// <summary>Runs <paramref name="report"/> once per staff member and token; concurrent and later
     /// calls with the same key get its case id. A report that stored nothing (null) may be retried.</summary>
+    /// <remarks>A browser aborts the first request when the form is sent again, so the report must not
+    /// stop with the request that started it: give it no request's cancellation token. Every caller
+    /// waits for it to finish (the first caller's services run it, so that caller must not leave early).</remarks>
     public async Task<string?> RunAsync(string staffId, string token, Func<Task<string?>> report)
     {
         var now = clock.GetUtcNow();

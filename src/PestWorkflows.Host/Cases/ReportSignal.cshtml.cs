@@ -77,7 +77,8 @@ public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService c
             return Page();
         }
 
-        var caseId = await reportOnce.RunAsync(staff.Id, FormToken, async () => (await cases.ReportAsync(staff, request, ct))?.Id);
+        // Not the request's token: a double click aborts the first request, and its report is the one the second one gets.
+        var caseId = await reportOnce.RunAsync(staff.Id, FormToken, async () => (await cases.ReportAsync(staff, request, CancellationToken.None))?.Id);
         if (caseId is null)
         {
             Problem = "Het pestprotocol van de school kon niet worden gestart; het signaal is niet opgeslagen. Probeer het opnieuw of waarschuw de anti-pestcoördinator.";
