@@ -106,7 +106,7 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
         {
             await signIn.Page.GotoAsync($"{_host.Url}/inloggen");
             await SignInAsync(signIn.Page, "apc@regenboog.test");
-            await signIn.Page.WaitForURLAsync($"{_host.Url}/designer/"); // the start page sends a coordinator to the designer
+            await signIn.Page.WaitForURLAsync($"{_host.Url}/"); // the start page: her inbox
             var cookies = await signIn.Page.Context.CookiesAsync();
             await using var recorded = await _browser.NewPageAsync(cookies: cookies); // an empty cache, signed in
             var clock = Stopwatch.StartNew();

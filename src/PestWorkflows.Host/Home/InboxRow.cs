@@ -1,0 +1,15 @@
+namespace PestWorkflows.Host.Home;
+
+/// <summary>One task in the inbox, as the page shows it.</summary>
+public sealed record InboxRow(
+    string TaskId,
+    string CaseId,
+    string Title,
+    int Step,
+    string Pupils,
+    DateTimeOffset? DueAt,
+    bool IsOverdue,
+    bool IsDueToday,
+    bool IsMine,
+    /// <summary>The role the task is meant for (it can be given back to it); null for a personal task.</summary>
+    string? RoleLabel);

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Shared;
+
+namespace PestWorkflows.Host.Inbox;
+
+/// <summary>
+/// One task: its form, generated from the task's own fields, its outcome buttons, and the case
+/// beside it. A task of another school, or of a case the person has no part in, does not exist.
+/// </summary>
+[Authorize(Policy = Policies.SignedInPage)]
+public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks, CaseService cases, AppDbContext db, TimeProvider clock) : PageModel
+{
+    /// <summary>Form fields carry this prefix, so a field named like the page's own inputs cannot clash.</summary>
+    public const string FieldPrefix = "veld.";
+
+    public TaskDto Current { get; private set; } = null!;
+    public CaseDto? Case { get; private set; }
+    public bool MayAct { get; private set; }
+    public bool IsMine { get; private set; }
+    public DateTimeOffset Now { get; private set; }
+    public Dictionary<string, string[]> Errors { get; private set; } = new();
+    public string? Problem { get; private set; }
+    [TempData] public string? Message { get; set; }
+    /// <summary>What the person typed into a task someone else completed meanwhile (label, value), so it is not lost.</summary>
+    public IReadOnlyList<(string Label, string Value)> Unsaved { get; private set; } = [];
+
+    /// <summary>What each earlier step of the case recorded, by task id; only for those who may see the case.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<StepNote>> Notes { get; private set; } = new Dictionary<string, IReadOnlyList<StepNote>>();
+
+    public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    /// <summary>What was posted for a field (kept when the form comes back with errors).</summary>
+    public IReadOnlyList<string> Posted(string field) =>
+        Request.HasFormContentType && Request.Form.TryGetValue(FieldPrefix + field, out var values) ? values.OfType<string>().ToList() : [];
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
+        return await LoadAsync(staff, id, ct) ? Page() : this.NotFoundPage();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id, string? outcome, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
+        if (!await LoadAsync(staff, id, ct)) return this.NotFoundPage();
+
+        var result = new JsonObject();
+        if (outcome is { Length: > 0 }) result["outcome"] = outcome;
+        foreach (var field in Current.Fields) if (Value(field) is { } value) result[field.Name] = value;
+
+        var done = await tasks.CompleteAsync(staff, id, result, ct);
+        switch (done.Failure)
+        {
+            case TaskFailure.None:
+                Message = "Je hebt de taak afgerond.";
+                // A GET after the post: a refresh does not send the form again, and shows the next step.
+                return LocalRedirect($"/taken/{Uri.EscapeDataString(id)}");
+            case TaskFailure.NotFound:
+                return this.NotFoundPage();
+            case TaskFailure.Invalid:
+                Errors = done.Errors ?? new();
+                Problem = "De taak is nog niet afgerond: vul aan wat hieronder staat.";
+                break;
+            default:
+                Problem = done.Message;
+                break;
+        }
+        await LoadAsync(staff, id, ct); // someone else may have completed it meanwhile: show it as it is now
+        if (done.Failure == TaskFailure.NotOpen && Current.Status != nameof(CaseTaskStatus.Open))
+        {
+            Problem = Current.CompletedBy is { } by && by.Id != staff.Id
+                ? $"{by.Name} heeft deze taak net afgerond. Wat jij invulde is niet opgeslagen; je ziet het hieronder nog."
+                : "Deze taak is al afgerond. Wat je nu invulde is niet opgeslagen; je ziet het hieronder nog.";
+            Unsaved = Current.Fields.Select(f => (f.Label, string.Join(", ", Posted(f.Name).Select(v => f.Options?.FirstOrDefault(o => o.Value == v)?.Label ?? v))))
+                .Where(f => f.Item2.Length > 0).ToList();
+        }
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostClaimAsync(string id, CancellationToken ct) =>
+        ChangeAsync(id, staff => tasks.ClaimAsync(staff, id, ct), "Je hebt de taak opgepakt.", ct);
+
+    public Task<IActionResult> OnPostReleaseAsync(string id, CancellationToken ct) =>
+        ChangeAsync(id, staff => tasks.ReleaseAsync(staff, id, ct), "Je hebt de taak teruggegeven.", ct);
+
+    private async Task<IActionResult> ChangeAsync(string id, Func<Staff, Task<TaskOperationResult>> change, string done, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
+        if (!await LoadAsync(staff, id, ct)) return this.NotFoundPage();
+        var result = await change(staff);
+        if (result.Failure == TaskFailure.None)
+        {
+            Message = done;
+            return LocalRedirect($"/taken/{Uri.EscapeDataString(id)}");
+        }
+        Problem = result.Message;
+        await LoadAsync(staff, id, ct);
+        return Page();
+    }
+
+    /// <summary>Loads the task and its case; false when this person may neither act on the task nor see its case.</summary>
+    private async Task<bool> LoadAsync(Staff staff, string id, CancellationToken ct)
+    {
+        var task = await tasks.FindAsync(staff, id, ct);
+        if (task is null) return false;
+        MayAct = TaskService.MayAct(staff, task) && task.Status == CaseTaskStatus.Open;
+        IsMine = task.AssigneeUserId == staff.Id;
+        Case = await cases.GetAsync(staff, task.CaseId, ct);
+        if (!TaskService.MayAct(staff, task) && Case is null) return false;
+        Now = clock.GetUtcNow();
+        var names = await cases.NamesAsync(staff.SchoolId, ct);
+        var mapper = new TaskMapper(names, await cases.StaffOptionsAsync(staff.SchoolId, ct), Now);
+        Current = mapper.Map(task, Case?.OpenTasks.FirstOrDefault(t => t.Id == id)?.Summary);
+        if (Case is not null) Notes = await NotesAsync(Case.Id, names, ct);
+        return true;
+    }
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<StepNote>>> NotesAsync(string caseId, Dictionary<string, string> names, CancellationToken ct)
+    {
+        var done = await db.Tasks.AsNoTracking().Where(t => t.CaseId == caseId && t.Status == CaseTaskStatus.Completed && t.ValuesJson != null)
+            .Select(t => new { t.Id, t.FieldsJson, t.ValuesJson }).ToListAsync(ct);
+        var notes = new Dictionary<string, IReadOnlyList<StepNote>>();
+        foreach (var step in done)
+        {
+            var values = JsonNode.Parse(step.ValuesJson!) as JsonObject;
+            if (values is null) continue;
+            notes[step.Id] = TaskService.Fields(new CaseTask { FieldsJson = step.FieldsJson })
+                .Where(f => values[f.Name] is not null)
+                .Select(f => new StepNote(f.Label, Readable(f, values[f.Name]!, names)))
+                .ToList();
+        }
+        return notes;
+    }
+
+    private static string Readable(TaskField field, JsonNode value, Dictionary<string, string> names)
+    {
+        string One(JsonNode? item)
+        {
+            if (item is not JsonValue v) return item?.ToJsonString() ?? "";
+            return v.GetValueKind() switch
+            {
+                JsonValueKind.True => "ja",
+                JsonValueKind.False => "nee",
+                JsonValueKind.String when field.Type is TaskFieldType.User or TaskFieldType.Users => names.GetValueOrDefault(v.GetValue<string>()) ?? "onbekend",
+                JsonValueKind.String => field.Options?.FirstOrDefault(o => o.Value == v.GetValue<string>())?.Label ?? v.GetValue<string>(),
+                _ => v.ToJsonString(),
+            };
+        }
+        return value is JsonArray items ? string.Join(", ", items.Select(One)) : One(value);
+    }
+
+    /// <summary>A posted field as the task's form expects it; values the service cannot read stay
+    /// strings, so its check names the problem next to the field.</summary>
+    private JsonNode? Value(TaskFieldDto field)
+    {
+        var posted = Posted(field.Name).Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
+        if (field.Type is "multichoice" or "users")
+            return posted.Count == 0 ? null : new JsonArray(posted.Select(v => (JsonNode?)v).ToArray());
+        if (posted.Count == 0) return null;
+        var text = posted[0];
+        return field.Type switch
+        {
+            "bool" => text switch { "ja" => true, "nee" => false, _ => text },
+            // A number field posts with a decimal point, whatever the browser's language.
+            "number" => decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : text,
+            "datetime" => DutchTime.ParseLocal(text) is { } at ? at.ToString("O") : text,
+            "file" => null,
+            _ => text,
+        };
+    }
+
+    /// <summary>The Dutch label of a completed task's outcome.</summary>
+    public static string? OutcomeLabel(TaskDto task) => task.Outcomes.FirstOrDefault(o => o.Name == task.Outcome)?.Label ?? task.Outcome;
+}
