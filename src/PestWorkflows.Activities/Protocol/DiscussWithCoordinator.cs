@@ -26,7 +26,8 @@ public sealed class DiscussWithCoordinator : HumanTaskActivity
     protected override int Step => 1;
     protected override string DefaultTitle => "Stap 1: signalen bespreken met de anti-pestcoördinator";
     protected override string DefaultRole => StaffRoles.Coordinator;
-    protected override string Description => "Bespreek de signalen met de melder en leg het gesprek vast. Dit moet vandaag nog gebeuren.";
+    // The deadline (end of the school day the signal came in, or the next school day) is shown with the task; "today" would be wrong after five or at the weekend.
+    protected override string Description => "Bespreek de signalen met de melder en leg het gesprek vast, vóór de deadline van deze taak.";
     protected override IReadOnlyList<TaskField> Fields { get; } =
     [
         new("notes", "Verslag van het gesprek", TaskFieldType.Multiline, Required: true),
