@@ -5,6 +5,8 @@ using PestWorkflows.Host.Tests.Protocol;
 using static PestWorkflows.Host.Tests.Infrastructure.Definitions;
 using static PestWorkflows.Host.Tests.Infrastructure.HttpJson;
 
+using static PestWorkflows.Host.Tests.Infrastructure.ApiAnswer;
+
 namespace PestWorkflows.Host.Tests.Designer;
 
 /// <summary>
@@ -28,23 +30,7 @@ public sealed class ElsaDefinitionRoutesTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _s.DisposeAsync();
 
-    private sealed record Answer(HttpStatusCode Status, string? MediaType, string Text, HttpResponseMessage Response)
-    {
-        public JsonNode Json => JsonNode.Parse(Text)!;
-    }
-
-    private async Task<Answer> SendAsync(string email, HttpMethod method, string url, JsonNode? body = null)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Content(body) };
-        var response = await (await _s.As(email)).SendAsync(request);
-        return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), response);
-    }
-
-    private static void AssertProblem(Answer answer, HttpStatusCode status, string what)
-    {
-        Assert.True(answer.Status == status, $"{what}: expected {(int)status}, got {(int)answer.Status} {answer.Text}");
-        Assert.Equal("application/problem+json", answer.MediaType);
-    }
+    private Task<ApiAnswer> SendAsync(string email, HttpMethod method, string url, JsonNode? body = null) => _s.SendAsync(email, method, url, body);
 
     private static JsonObject WriteLineFlow(string definitionId, string text, string? name = null)
     {

@@ -5,6 +5,8 @@ using PestWorkflows.Host.Tests.Protocol;
 using static PestWorkflows.Host.Tests.Infrastructure.Definitions;
 using static PestWorkflows.Host.Tests.Infrastructure.HttpJson;
 
+using static PestWorkflows.Host.Tests.Infrastructure.ApiAnswer;
+
 namespace PestWorkflows.Host.Tests.Designer;
 
 /// <summary>
@@ -27,23 +29,7 @@ public sealed class ElsaInstanceRoutesTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _s.DisposeAsync();
 
-    private sealed record Answer(HttpStatusCode Status, string? MediaType, string Text, HttpResponseMessage Response)
-    {
-        public JsonNode Json => JsonNode.Parse(Text)!;
-    }
-
-    private async Task<Answer> SendAsync(string email, HttpMethod method, string url, JsonNode? body = null)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Content(body) };
-        var response = await (await _s.As(email)).SendAsync(request);
-        return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), response);
-    }
-
-    private static void AssertProblem(Answer answer, HttpStatusCode status, string what)
-    {
-        Assert.True(answer.Status == status, $"{what}: expected {(int)status}, got {(int)answer.Status} {answer.Text}");
-        Assert.Equal("application/problem+json", answer.MediaType);
-    }
+    private Task<ApiAnswer> SendAsync(string email, HttpMethod method, string url, JsonNode? body = null) => _s.SendAsync(email, method, url, body);
 
     /// <summary>Starts a Regenboog instance that waits on an Elsa RunTask (no case behind it).</summary>
     private async Task<string> StartWaitingAsync(string email = Regenboog, string definitionId = "wachtend")

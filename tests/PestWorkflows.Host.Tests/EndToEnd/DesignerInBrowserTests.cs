@@ -10,74 +10,27 @@ namespace PestWorkflows.Host.Tests.EndToEnd;
 /// The coordinator in the real Elsa Studio 3.8.2, served by the built host on a real SQLite file,
 /// in headless Chromium.
 /// </summary>
-public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DesignerInBrowserTests(ITestOutputHelper output) : HostInBrowser(output)
 {
-    private const string Password = "E2e-wachtwoord-1!";
-    private static readonly float Patience = 90_000; // ms; the Studio's WebAssembly start takes 5–15 s on two cores
-
-    private readonly string _workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-e2e", Guid.NewGuid().ToString("N"));
-    private HostProcess _host = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_workDir);
-        _host = await HostProcess.StartAsync(_workDir, new Dictionary<string, string> { ["Demo__Password"] = Password });
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _host.DisposeAsync();
-        output.WriteLine(_host.Stdout);
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_workDir, recursive: true); } catch (IOException) { }
-    }
-
-    private async Task SignInAsync(IPage page, string email)
-    {
-        await page.FillAsync("#Email", email);
-        await page.FillAsync("#Password", Password);
-        await page.ClickAsync("button[type=submit]");
-    }
-
-    /// <summary>Waits for the Studio to show something; on failure the screenshot, console and request log say why.</summary>
-    private async Task WaitAsync(RecordedPage recorded, ILocator locator, string screenshot)
-    {
-        try
-        {
-            await locator.WaitForAsync(new() { Timeout = Patience });
-        }
-        catch (TimeoutException)
-        {
-            await recorded.ScreenshotAsync(screenshot);
-            output.WriteLine("console errors:\n" + string.Join("\n", recorded.ConsoleErrors));
-            output.WriteLine("error responses:\n" + string.Join("\n", recorded.ErrorResponses));
-            output.WriteLine("failed requests:\n" + string.Join("\n", recorded.FailedRequests));
-            throw;
-        }
-    }
-
     [Fact]
     public async Task The_coordinator_signs_in_and_opens_the_schools_protocol_in_the_Elsa_designer()
     {
-        await using var recorded = await _browser.NewPageAsync();
+        await using var recorded = await Browser.NewPageAsync();
         var page = recorded.Page;
         var clock = Stopwatch.StartNew();
 
         // Not signed in: the designer sends her to the sign-in page and back.
-        await page.GotoAsync($"{_host.Url}/designer");
+        await page.GotoAsync($"{Host.Url}/designer");
         Assert.EndsWith("/inloggen?ReturnUrl=%2Fdesigner", page.Url);
         await SignInAsync(page, "apc@regenboog.test");
-        await page.WaitForURLAsync($"{_host.Url}/designer/");
+        await page.WaitForURLAsync($"{Host.Url}/designer/");
 
         // The list: the school's protocol among the definitions; one click opens it in the editor.
         var row = page.GetByText("Pestprotocol De Regenboog").First;
         await WaitAsync(recorded, row, "designer-list-failed");
         await recorded.ScreenshotAsync("designer-list");
         await row.ClickAsync();
-        await page.WaitForURLAsync($"{_host.Url}/designer/werkstroom/pestprotocol-regenboog");
+        await page.WaitForURLAsync($"{Host.Url}/designer/werkstroom/pestprotocol-regenboog");
 
         await WaitAsync(recorded, page.Locator(".x6-node").Nth(9), "designer-editor-failed");
         Assert.True(await page.Locator(".x6-node").CountAsync() >= 10, "the protocol's steps are not on the canvas");
@@ -92,8 +45,8 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
             await WaitAsync(recorded, toolbox.GetByText(name, new() { Exact = true }).First, "designer-toolbox-failed");
         await recorded.ScreenshotAsync("designer-editor");
 
-        foreach (var line in recorded.ConsoleErrors) output.WriteLine("console: " + line);
-        Assert.Empty(recorded.ForeignRequests(_host.Url));
+        foreach (var line in recorded.ConsoleErrors) Output.WriteLine("console: " + line);
+        Assert.Empty(recorded.ForeignRequests(Host.Url));
         Assert.Empty(recorded.ErrorResponses);
         Assert.Empty(recorded.FailedRequests);
         Assert.Empty(recorded.ConsoleErrors);
@@ -102,20 +55,20 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task A_cold_load_of_the_editor_is_measured_in_bytes_and_seconds()
     {
-        await using (var signIn = await _browser.NewPageAsync())
+        await using (var signIn = await Browser.NewPageAsync())
         {
-            await signIn.Page.GotoAsync($"{_host.Url}/inloggen");
+            await signIn.Page.GotoAsync($"{Host.Url}/inloggen");
             await SignInAsync(signIn.Page, "apc@regenboog.test");
-            await signIn.Page.WaitForURLAsync($"{_host.Url}/"); // the start page: her inbox
+            await signIn.Page.WaitForURLAsync($"{Host.Url}/"); // the start page: her inbox
             var cookies = await signIn.Page.Context.CookiesAsync();
-            await using var recorded = await _browser.NewPageAsync(cookies: cookies); // an empty cache, signed in
+            await using var recorded = await Browser.NewPageAsync(cookies: cookies); // an empty cache, signed in
             var clock = Stopwatch.StartNew();
-            await recorded.Page.GotoAsync($"{_host.Url}/designer/werkstroom/pestprotocol-regenboog");
+            await recorded.Page.GotoAsync($"{Host.Url}/designer/werkstroom/pestprotocol-regenboog");
             await WaitAsync(recorded, recorded.Page.Locator(".x6-node").Nth(9), "designer-cold-failed");
             var interactive = clock.Elapsed;
             var (bytes, largest) = await recorded.BytesReceivedAsync();
-            output.WriteLine($"cold load of the editor: interactive after {interactive.TotalSeconds:F1} s, {bytes / 1024.0 / 1024.0:F2} MB received");
-            foreach (var (url, size) in largest) output.WriteLine($"  {size / 1024.0:F0} KB {url}");
+            Output.WriteLine($"cold load of the editor: interactive after {interactive.TotalSeconds:F1} s, {bytes / 1024.0 / 1024.0:F2} MB received");
+            foreach (var (url, size) in largest) Output.WriteLine($"  {size / 1024.0:F0} KB {url}");
             await File.WriteAllTextAsync(Path.Combine(Browser.ArtefactsFolder, "designer-cold-load.txt"),
                 $"interactive_seconds={interactive.TotalSeconds:F1}\nbytes_received={bytes}\n");
             Assert.Empty(recorded.ErrorResponses);
@@ -126,15 +79,13 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task The_coordinator_shortens_the_monitoring_period_in_the_property_panel_and_publishes_it_for_new_cases()
     {
-        using var api = new HttpClient { BaseAddress = new Uri(_host.Url) };
-        var token = (string)(await api.PostJsonAsync("/api/auth/login", new System.Text.Json.Nodes.JsonObject { ["email"] = "apc@regenboog.test", ["password"] = Password }))["accessToken"]!;
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var api = await ApiAsync("apc@regenboog.test");
         var running = (string)(await api.PostJsonAsync("/api/cases", Signal()))["id"]!;
 
         // A wide window, so the monitoring step (far right in the flow) is not under the property panel.
-        await using var recorded = await _browser.NewPageAsync(width: 3400, height: 1200);
+        await using var recorded = await Browser.NewPageAsync(width: 3400, height: 1200);
         var page = recorded.Page;
-        await page.GotoAsync($"{_host.Url}/inloggen?ReturnUrl=%2Fdesigner%2Fwerkstroom%2Fpestprotocol-regenboog");
+        await page.GotoAsync($"{Host.Url}/inloggen?ReturnUrl=%2Fdesigner%2Fwerkstroom%2Fpestprotocol-regenboog");
         await SignInAsync(page, "apc@regenboog.test");
         var monitor = page.Locator(".x6-node").Filter(new() { HasText = "Volgen1" }).First;
         await WaitAsync(recorded, monitor, "designer-monitor-node-failed");
@@ -168,19 +119,17 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task The_coordinator_follows_a_case_from_its_dossier_to_its_flow_in_the_instance_viewer()
     {
-        using var api = new HttpClient { BaseAddress = new Uri(_host.Url) };
-        var token = (string)(await api.PostJsonAsync("/api/auth/login", new System.Text.Json.Nodes.JsonObject { ["email"] = "apc@regenboog.test", ["password"] = Password }))["accessToken"]!;
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var api = await ApiAsync("apc@regenboog.test");
         var caseId = (string)(await api.PostJsonAsync("/api/cases", Signal()))["id"]!;
         var step1 = (await api.GetJsonAsync($"/api/tasks?caseId={caseId}")).AsArray().Single()!;
         await api.PostJsonAsync($"/api/tasks/{(string)step1["id"]!}/complete", new System.Text.Json.Nodes.JsonObject { ["result"] = new System.Text.Json.Nodes.JsonObject { ["notes"] = "besproken" } });
         var flowUrl = (string)(await api.GetJsonAsync($"/api/cases/{caseId}"))["flowUrl"]!;
 
-        await using var recorded = await _browser.NewPageAsync(width: 3400, height: 1200);
+        await using var recorded = await Browser.NewPageAsync(width: 3400, height: 1200);
         var page = recorded.Page;
-        await page.GotoAsync($"{_host.Url}/inloggen?ReturnUrl={Uri.EscapeDataString(flowUrl)}");
+        await page.GotoAsync($"{Host.Url}/inloggen?ReturnUrl={Uri.EscapeDataString(flowUrl)}");
         await SignInAsync(page, "apc@regenboog.test");
-        await page.WaitForURLAsync($"{_host.Url}{flowUrl}");
+        await page.WaitForURLAsync($"{Host.Url}{flowUrl}");
 
         // The flow, with the steps done and the one it waits at (step 2, the decision) in the journal.
         await WaitAsync(recorded, page.Locator(".x6-node").Nth(9), "viewer-failed");
@@ -188,7 +137,7 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
         await WaitAsync(recorded, page.GetByText("Stap 2: Is het pesten? - Suspended").First, "viewer-step2-failed");
         await recorded.ScreenshotAsync("designer-instance-viewer");
         Assert.False(await page.Locator("#blazor-error-ui").IsVisibleAsync(), "the viewer shows its error bar");
-        foreach (var line in recorded.ConsoleErrors) output.WriteLine("console: " + line);
+        foreach (var line in recorded.ConsoleErrors) Output.WriteLine("console: " + line);
         Assert.Empty(recorded.ErrorResponses);
         Assert.Empty(recorded.ConsoleErrors);
     }
@@ -196,9 +145,7 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
     /// <summary>The display names of the activities the host describes in category "Pestprotocol".</summary>
     private async Task<List<string>> ProtocolActivityNamesAsync()
     {
-        using var api = new HttpClient { BaseAddress = new Uri(_host.Url) };
-        var token = (string)(await api.PostJsonAsync("/api/auth/login", new System.Text.Json.Nodes.JsonObject { ["email"] = "apc@regenboog.test", ["password"] = Password }))["accessToken"]!;
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var api = await ApiAsync("apc@regenboog.test");
         var descriptors = await api.GetJsonAsync("/elsa/api/descriptors/activities");
         return descriptors["items"]!.AsArray()
             .Where(d => (string?)d!["category"] == "Pestprotocol" && (bool?)d["isBrowsable"] != false)
@@ -217,9 +164,9 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task A_teacher_gets_no_designer()
     {
-        await using var recorded = await _browser.NewPageAsync();
+        await using var recorded = await Browser.NewPageAsync();
         var page = recorded.Page;
-        await page.GotoAsync($"{_host.Url}/designer");
+        await page.GotoAsync($"{Host.Url}/designer");
         await SignInAsync(page, "leerkracht1@regenboog.test");
         await page.WaitForURLAsync(url => url.Contains("/geen-toegang"));
         Assert.Contains("Geen toegang", await page.InnerTextAsync("main"));
@@ -227,8 +174,8 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : IAsyncLif
 
         // Signing out ends the session: the designer asks to sign in again.
         await page.ClickAsync("text=Afmelden");
-        await page.WaitForURLAsync($"{_host.Url}/inloggen");
-        await page.GotoAsync($"{_host.Url}/designer/");
+        await page.WaitForURLAsync($"{Host.Url}/inloggen");
+        await page.GotoAsync($"{Host.Url}/designer/");
         Assert.Contains("/inloggen?ReturnUrl=", page.Url);
     }
 }

@@ -11,65 +11,37 @@ namespace PestWorkflows.Host.Tests.EndToEnd;
 /// The staff pages in headless Chromium against the built host on a real SQLite file: a teacher
 /// reports a signal, the coordinator finds it in her inbox and completes step 1 through its form.
 /// </summary>
-public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : HostInBrowser(output)
 {
-    private const string Password = "E2e-wachtwoord-1!";
     private static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
-
-    private readonly string _workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-e2e", Guid.NewGuid().ToString("N"));
-    private HostProcess _host = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_workDir);
-        _host = await HostProcess.StartAsync(_workDir, new Dictionary<string, string> { ["Demo__Password"] = Password });
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _host.DisposeAsync();
-        output.WriteLine(_host.Stdout);
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_workDir, recursive: true); } catch (IOException) { }
-    }
-
-    private async Task SignInAsync(IPage page, string email)
-    {
-        await page.FillAsync("#Email", email);
-        await page.FillAsync("#Password", Password);
-        await page.ClickAsync("button[type=submit]");
-    }
 
     private async Task<RecordedPage> SignedInPageAsync(string email)
     {
-        var recorded = await _browser.NewPageAsync();
-        await recorded.Page.GotoAsync($"{_host.Url}/inloggen");
+        var recorded = await Browser.NewPageAsync();
+        await recorded.Page.GotoAsync($"{Host.Url}/inloggen");
         await SignInAsync(recorded.Page, email);
-        await recorded.Page.WaitForURLAsync($"{_host.Url}/");
+        await recorded.Page.WaitForURLAsync($"{Host.Url}/");
         return recorded;
     }
 
     private void AssertClean(RecordedPage recorded)
     {
-        foreach (var line in recorded.ConsoleErrors) output.WriteLine("console: " + line);
+        foreach (var line in recorded.ConsoleErrors) Output.WriteLine("console: " + line);
         Assert.Empty(recorded.ErrorResponses);
         Assert.Empty(recorded.ConsoleErrors);
-        Assert.Empty(recorded.ForeignRequests(_host.Url));
+        Assert.Empty(recorded.ForeignRequests(Host.Url));
     }
 
     [Fact]
     public async Task A_teacher_reports_a_signal_and_the_coordinator_completes_step_1_from_her_inbox()
     {
         // The teacher: /melden asks her to sign in first, then shows the form.
-        await using var teacher = await _browser.NewPageAsync();
+        await using var teacher = await Browser.NewPageAsync();
         var page = teacher.Page;
-        await page.GotoAsync($"{_host.Url}/melden");
+        await page.GotoAsync($"{Host.Url}/melden");
         Assert.EndsWith("/inloggen?ReturnUrl=%2Fmelden", page.Url);
         await SignInAsync(page, "leerkracht1@regenboog.test");
-        await page.WaitForURLAsync($"{_host.Url}/melden");
+        await page.WaitForURLAsync($"{Host.Url}/melden");
 
         // She types part of a group's name: the list narrows as she types (no button pressed).
         await page.Locator("#Search").PressSequentiallyAsync("Groep 5", new() { Delay = 30 });
@@ -136,7 +108,7 @@ public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : IAsyncL
 
         // Step 1's form: an empty report is refused in Dutch next to the field.
         await row.Locator("a.task-title").ClickAsync();
-        await page.WaitForURLAsync($"{_host.Url}/taken/{taskId}");
+        await page.WaitForURLAsync($"{Host.Url}/taken/{taskId}");
         Assert.Contains(bullied, await page.InnerTextAsync("#zaak-leerlingen"));
         Assert.Contains("uitgescholden", await page.InnerTextAsync("#zaak-signaal"));
         await page.ClickAsync("button[name=outcome]");
@@ -145,7 +117,7 @@ public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : IAsyncL
 
         await page.FillAsync("#veld-notes", "Signalen besproken met de melder.");
         await page.ClickAsync("button[name=outcome]");
-        await page.WaitForURLAsync($"{_host.Url}/taken/{taskId}");
+        await page.WaitForURLAsync($"{Host.Url}/taken/{taskId}");
         Assert.Contains("Deze taak is afgerond door Diana de Wit", await page.InnerTextAsync("#afgerond"));
         var next = page.Locator("#afgerond a").First;
         Assert.Contains("Stap 2", await next.InnerTextAsync());
@@ -173,7 +145,7 @@ public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : IAsyncL
         foreach (var stranger in new[] { "leerkracht1@vlinder.test", "leerkracht2@regenboog.test" })
         {
             await using var other = await SignedInPageAsync(stranger);
-            var response = await other.Page.GotoAsync($"{_host.Url}/taken/{taskId}");
+            var response = await other.Page.GotoAsync($"{Host.Url}/taken/{taskId}");
             Assert.Equal(404, response!.Status);
             var text = await other.Page.InnerTextAsync("main");
             Assert.Contains("Niet gevonden", text);
@@ -181,13 +153,5 @@ public sealed class StaffPagesInBrowserTests(ITestOutputHelper output) : IAsyncL
             Assert.DoesNotContain("uitgescholden", text);
             await other.ScreenshotAsync("staff-task-not-found-" + stranger.Split('@')[0] + "-" + stranger.Split('@')[1].Split('.')[0]);
         }
-    }
-
-    private async Task<HttpClient> ApiAsync(string email)
-    {
-        var api = new HttpClient { BaseAddress = new Uri(_host.Url) };
-        var token = (string)(await api.PostJsonAsync("/api/auth/login", new JsonObject { ["email"] = email, ["password"] = Password }))["accessToken"]!;
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return api;
     }
 }

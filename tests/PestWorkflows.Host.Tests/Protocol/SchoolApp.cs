@@ -69,6 +69,13 @@ public sealed class SchoolApp : IAsyncDisposable
         return task!.AsObject();
     }
 
+    /// <summary>Any request as this account, read in full whatever its status.</summary>
+    public async Task<ApiAnswer> SendAsync(string email, HttpMethod method, string url, JsonNode? body = null)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : HttpJson.Content(body) };
+        return await ApiAnswer.ReadAsync(await (await As(email)).SendAsync(request));
+    }
+
     public async Task<HttpResponseMessage> CompleteRawAsync(string email, string taskId, JsonObject result) =>
         await (await As(email)).PostAsync($"/elsa/api/tasks/{taskId}/complete", HttpJson.Content(new JsonObject { ["result"] = result }));
 
