@@ -160,7 +160,8 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
         var query = Visible(staff);
         if (filter.Status is { } status) query = query.Where(c => c.Status == status);
         if (filter.OverdueOnly) query = query.Where(c => c.IsOverdue);
-        if (filter.Step is { } step) query = query.Where(c => c.CurrentStep == step);
+        // A closed case keeps the number of its last step, but is at no step any more.
+        if (filter.Step is { } step) query = query.Where(c => c.CurrentStep == step && c.Status == CaseStatus.Open);
         if (filter.GroupId is { Length: > 0 } group)
             query = query.Where(c => c.Pupils.Any(cp => db.Pupils.Any(p => p.Id == cp.PupilId && p.GroupId == group)));
 
@@ -177,9 +178,9 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
         return new CasePage(items, total, page, pageSize);
     }
 
-    /// <summary>The steps the visible cases are at now (number and title), for the list's step filter.</summary>
+    /// <summary>The steps the visible open cases are at now (number and title), for the list's step filter.</summary>
     public async Task<IReadOnlyList<(int Step, string Title)>> StepsAsync(Staff staff, CancellationToken ct) =>
-        (await Visible(staff).Select(c => new { c.CurrentStep, c.CurrentStepTitle }).Distinct().ToListAsync(ct))
+        (await Visible(staff).Where(c => c.Status == CaseStatus.Open).Select(c => new { c.CurrentStep, c.CurrentStepTitle }).Distinct().ToListAsync(ct))
             .GroupBy(s => s.CurrentStep).OrderBy(g => g.Key).Select(g => (g.Key, g.First().CurrentStepTitle)).ToList();
 
     private async Task<IReadOnlyList<CasePupilDto>> PupilsAsync(Case @case, CancellationToken ct)
