@@ -64,7 +64,7 @@ public sealed class HostCrashTests(ITestOutputHelper output)
             await using (var host = await HostProcess.StartAsync(workDir, environment))
             {
                 using var coordinator = Client(host.Url, await LoginAsync(host.Url, "apc@regenboog.test"));
-                var cases = (await coordinator.GetJsonAsync("/api/cases")).AsArray().Select(c => c!.AsObject()).ToList();
+                var cases = (await coordinator.GetJsonAsync("/api/cases?pageSize=200")).AsArray().Select(c => c!.AsObject()).ToList();
                 output.WriteLine($"cases after restart: {cases.Count}");
 
                 var stored = cases.Select(c => (string)c["id"]!).ToHashSet();

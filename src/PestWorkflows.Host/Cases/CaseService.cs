@@ -148,15 +148,40 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
             @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId))).ToList());
     }
 
-    public async Task<IReadOnlyList<CaseSummaryDto>> ListAsync(Staff staff, CancellationToken ct)
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 200;
+
+    /// <summary>One page of the cases this person may see, newest first; filtered and counted in the
+    /// database, so a school with many cases is never loaded whole.</summary>
+    public async Task<CasePage> PageAsync(Staff staff, CaseFilter filter, int page, int pageSize, CancellationToken ct)
     {
-        var cases = await Visible(staff).AsNoTracking().Include(c => c.Pupils).OrderByDescending(c => c.ReportedAt).Take(500).ToListAsync(ct);
-        var names = await NamesAsync(staff.SchoolId, ct);
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var query = Visible(staff);
+        if (filter.Status is { } status) query = query.Where(c => c.Status == status);
+        if (filter.OverdueOnly) query = query.Where(c => c.IsOverdue);
+        // A closed case keeps the number of its last step, but is at no step any more.
+        if (filter.Step is { } step) query = query.Where(c => c.CurrentStep == step && c.Status == CaseStatus.Open);
+        if (filter.GroupId is { Length: > 0 } group)
+            query = query.Where(c => c.Pupils.Any(cp => db.Pupils.Any(p => p.Id == cp.PupilId && p.GroupId == group)));
+
+        var total = await query.CountAsync(ct);
+        var cases = await query.AsNoTracking().Include(c => c.Pupils)
+            .OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var reporterIds = cases.Select(c => c.ReporterId).Distinct().ToList();
+        var names = await db.Users.Where(u => reporterIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var pupilIds = cases.SelectMany(c => c.Pupils).Select(p => p.PupilId).Distinct().ToList();
         var pupils = await PupilLookupAsync(pupilIds, ct);
-        return cases.Select(c => new CaseSummaryDto(c.Id, c.Status.ToString(), c.CurrentStep, c.CurrentStepTitle, c.IsOverdue, c.Outcome,
+        var items = cases.Select(c => new CaseSummaryDto(c.Id, c.Status.ToString(), c.CurrentStep, c.CurrentStepTitle, c.IsOverdue, c.Outcome,
             c.ReportedAt, c.ObservedAt, Person(names, c.ReporterId)!, c.Pupils.Select(p => PupilDto(p, pupils)).ToList())).ToList();
+        return new CasePage(items, total, page, pageSize);
     }
+
+    /// <summary>The steps the visible open cases are at now (number and title), for the list's step filter.</summary>
+    public async Task<IReadOnlyList<(int Step, string Title)>> StepsAsync(Staff staff, CancellationToken ct) =>
+        (await Visible(staff).Where(c => c.Status == CaseStatus.Open).Select(c => new { c.CurrentStep, c.CurrentStepTitle }).Distinct().ToListAsync(ct))
+            .GroupBy(s => s.CurrentStep).OrderBy(g => g.Key).Select(g => (g.Key, g.First().CurrentStepTitle)).ToList();
 
     private async Task<IReadOnlyList<CasePupilDto>> PupilsAsync(Case @case, CancellationToken ct)
     {

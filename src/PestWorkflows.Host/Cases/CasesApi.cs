@@ -33,11 +33,23 @@ public static class CasesApi
         return TypedResults.Created($"/api/cases/{created.Id}", dto);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, UnauthorizedHttpResult>> ListCases(
-        HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    /// <summary>The API's page when the caller names none: large enough for a school's open cases at a glance.</summary>
+    public const int DefaultApiPageSize = 100;
+
+    /// <summary>One page of the cases, newest first (<c>page</c> from 1, <c>pageSize</c> up to
+    /// <see cref="CaseService.MaxPageSize"/>); the answer stays an array, and <c>X-Total-Count</c> says
+    /// how many cases there are in all.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, ValidationProblem, UnauthorizedHttpResult>> ListCases(
+        int? page, int? pageSize, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
-        return TypedResults.Ok(await cases.ListAsync(staff, ct));
+        var errors = new Dictionary<string, string[]>();
+        if (page < 1) errors["page"] = ["De pagina begint bij 1."];
+        if (pageSize is < 1 or > CaseService.MaxPageSize) errors["pageSize"] = [$"Kies tussen 1 en {CaseService.MaxPageSize} zaken per pagina."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "De pagina klopt niet.");
+        var result = await cases.PageAsync(staff, new CaseFilter(), page ?? 1, pageSize ?? DefaultApiPageSize, ct);
+        http.Response.Headers["X-Total-Count"] = result.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(result.Items);
     }
 
     private static async Task<Results<Ok<CaseDto>, ProblemHttpResult, UnauthorizedHttpResult>> GetCase(

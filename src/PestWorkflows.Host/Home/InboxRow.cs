@@ -12,4 +12,6 @@ public sealed record InboxRow(
     bool IsDueToday,
     bool IsMine,
     /// <summary>The role the task is meant for (it can be given back to it); null for a personal task.</summary>
-    string? RoleLabel);
+    string? RoleLabel,
+    /// <summary>The person may open the case's dossier.</summary>
+    bool MaySeeCase);

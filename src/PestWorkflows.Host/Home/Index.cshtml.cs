@@ -15,7 +15,7 @@ namespace PestWorkflows.Host.Home;
 /// assigned to them or waiting for their role, the earliest deadline first.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class IndexModel(StaffAccessor staffAccessor, TaskService tasks, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class IndexModel(StaffAccessor staffAccessor, TaskService tasks, CaseService cases, AppDbContext db, TimeProvider clock) : PageModel
 {
     public string DisplayName { get; private set; } = "";
     public IReadOnlyList<InboxRow> Rows { get; private set; } = [];
@@ -34,6 +34,8 @@ public sealed class IndexModel(StaffAccessor staffAccessor, TaskService tasks, A
                             join p in db.Pupils on cp.PupilId equals p.Id
                             where caseIds.Contains(cp.CaseId)
                             select new { cp.CaseId, Name = p.FirstName + " " + p.LastName, cp.Role }).ToListAsync(ct);
+        // A task waiting for one's role can belong to a case one may not (yet) open: no link to a 404.
+        var visible = (await cases.Visible(staff).Where(c => caseIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
         Rows = open
             .OrderBy(t => t.DueAt ?? DateTimeOffset.MaxValue).ThenByDescending(t => t.Priority).ThenBy(t => t.CreatedAt)
             .Select(t => new InboxRow(
@@ -43,7 +45,8 @@ public sealed class IndexModel(StaffAccessor staffAccessor, TaskService tasks, A
                 t.DueAt is { } due && due <= Now,
                 t.DueAt is { } today && today > Now && DutchTime.IsToday(today, Now),
                 t.AssigneeUserId == staff.Id,
-                RoleLabels.Dutch(t.CandidateRole)))
+                RoleLabels.Dutch(t.CandidateRole),
+                visible.Contains(t.CaseId)))
             .ToList();
         return Page();
     }

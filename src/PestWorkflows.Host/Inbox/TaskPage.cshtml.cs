@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authorization;
@@ -121,42 +120,8 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
         var names = await cases.NamesAsync(staff.SchoolId, ct);
         var mapper = new TaskMapper(names, await cases.StaffOptionsAsync(staff.SchoolId, ct), Now);
         Current = mapper.Map(task, Case?.OpenTasks.FirstOrDefault(t => t.Id == id)?.Summary);
-        if (Case is not null) Notes = await NotesAsync(Case.Id, names, ct);
+        if (Case is not null) Notes = await CaseNotes.LoadAsync(db, Case.Id, names, ct);
         return true;
-    }
-
-    private async Task<IReadOnlyDictionary<string, IReadOnlyList<StepNote>>> NotesAsync(string caseId, Dictionary<string, string> names, CancellationToken ct)
-    {
-        var done = await db.Tasks.AsNoTracking().Where(t => t.CaseId == caseId && t.Status == CaseTaskStatus.Completed && t.ValuesJson != null)
-            .Select(t => new { t.Id, t.FieldsJson, t.ValuesJson }).ToListAsync(ct);
-        var notes = new Dictionary<string, IReadOnlyList<StepNote>>();
-        foreach (var step in done)
-        {
-            var values = JsonNode.Parse(step.ValuesJson!) as JsonObject;
-            if (values is null) continue;
-            notes[step.Id] = TaskService.Fields(new CaseTask { FieldsJson = step.FieldsJson })
-                .Where(f => values[f.Name] is not null)
-                .Select(f => new StepNote(f.Label, Readable(f, values[f.Name]!, names)))
-                .ToList();
-        }
-        return notes;
-    }
-
-    private static string Readable(TaskField field, JsonNode value, Dictionary<string, string> names)
-    {
-        string One(JsonNode? item)
-        {
-            if (item is not JsonValue v) return item?.ToJsonString() ?? "";
-            return v.GetValueKind() switch
-            {
-                JsonValueKind.True => "ja",
-                JsonValueKind.False => "nee",
-                JsonValueKind.String when field.Type is TaskFieldType.User or TaskFieldType.Users => names.GetValueOrDefault(v.GetValue<string>()) ?? "onbekend",
-                JsonValueKind.String => field.Options?.FirstOrDefault(o => o.Value == v.GetValue<string>())?.Label ?? v.GetValue<string>(),
-                _ => v.ToJsonString(),
-            };
-        }
-        return value is JsonArray items ? string.Join(", ", items.Select(One)) : One(value);
     }
 
     /// <summary>A posted field as the task's form expects it; values the service cannot read stay

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Identity;
+
+namespace PestWorkflows.Host.Cases;
+
+/// <summary>
+/// The cases this person may see, newest first, a page at a time: the coordinator, leader and admin
+/// see all of their school and filter them; a teacher sees the cases they reported or have (had) a task in.
+/// </summary>
+[Authorize(Policy = Policies.SignedInPage)]
+public sealed class CaseListModel(StaffAccessor staffAccessor, CaseService cases, AppDbContext db) : PageModel
+{
+    public const int PageSize = 25;
+
+    /// <summary>"open", "gesloten" or empty (all).</summary>
+    [BindProperty(SupportsGet = true, Name = "status")] public string? Status { get; set; }
+    [BindProperty(SupportsGet = true, Name = "telaat")] public bool Overdue { get; set; }
+    [BindProperty(SupportsGet = true, Name = "stap")] public int? Step { get; set; }
+    [BindProperty(SupportsGet = true, Name = "groep")] public string? Group { get; set; }
+    [BindProperty(SupportsGet = true, Name = "pagina")] public int PageNumber { get; set; } = 1;
+
+    public CasePage Result { get; private set; } = null!;
+    public bool SeesAll { get; private set; }
+    public IReadOnlyList<(int Step, string Title)> Steps { get; private set; } = [];
+    public IReadOnlyList<(string Id, string Name)> Groups { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
+        SeesAll = staff.SeesAllCasesOfSchool;
+        var status = Status switch { "open" => CaseStatus.Open, "gesloten" => (CaseStatus?)CaseStatus.Closed, _ => null };
+        // A page past the end (a case closed meanwhile) shows the last page rather than an empty list.
+        Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group), PageNumber, PageSize, ct);
+        if (Result.Items.Count == 0 && Result.Total > 0 && PageNumber > 1)
+            Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group), Result.PageCount, PageSize, ct);
+        Steps = await cases.StepsAsync(staff, ct);
+        Groups = (await db.Groups.Where(g => g.SchoolId == staff.SchoolId).OrderBy(g => g.Year).ThenBy(g => g.Name)
+            .Select(g => new { g.Id, g.Name }).ToListAsync(ct)).Select(g => (g.Id, g.Name)).ToList();
+        return Page();
+    }
+
+    /// <summary>The list's address with the current filters and another page number.</summary>
+    public string PageUrl(int page)
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["status"] = Status is { Length: > 0 } ? Status : null,
+            ["telaat"] = Overdue ? "true" : null,
+            ["stap"] = Step?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["groep"] = Group is { Length: > 0 } ? Group : null,
+            ["pagina"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/zaken", query.Where(q => q.Value is not null)!);
+    }
+}
