@@ -58,21 +58,8 @@ public sealed class HostProcessTests(ITestOutputHelper output)
     {
         var workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-host-process", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workDir);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(HostProcess.FindHostDll());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{HostProcess.FreePort()}");
-        foreach (var name in new[] { "ConnectionStrings__Workflows", "Database__Provider", "ASPNETCORE_URLS", "DOTNET_URLS", "DOTNET_ENVIRONMENT", "Demo__Password" })
-            start.Environment.Remove(name);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Demo__Enabled"] = "true";
-        start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
+        var start = HostProcess.CreateStartInfo(workDir, $"http://127.0.0.1:{HostProcess.FreePort()}",
+            new Dictionary<string, string> { ["Demo__Enabled"] = "true" }, environmentName: "Production");
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Protocol;
 using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Schools;
@@ -11,7 +12,7 @@ using PestWorkflows.Host.Inbox;
 namespace PestWorkflows.Host.Cases;
 
 /// <summary>Reporting signals and reading cases, within the caller's school and rights.</summary>
-public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimeProvider clock, ILogger<CaseService> logger)
+public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, WorkflowInstanceStore instances, TimeProvider clock, ILogger<CaseService> logger)
 {
     /// <summary>Cases the staff member may see: all of their school for coordinators, leaders and
     /// admins; for others the cases they reported or have (had) a task in.</summary>
@@ -140,7 +141,7 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, TimePr
             @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome,
             @case.Description, @case.ObservedAt, @case.Location, @case.BoundaryCrossed, @case.ReportedAt, @case.ClosedAt,
             Person(names, @case.ReporterId)!, @case.WorkflowInstanceId,
-            (await runtime.GetStateAsync(@case.WorkflowInstanceId, ct))?.DefinitionVersion,
+            (await instances.FindAsync(SchoolTenant.Of(@case.SchoolId), @case.WorkflowInstanceId, ct))?.Version,
             staff.IsCoordinator || staff.IsAdmin ? $"/designer/zaken/{Uri.EscapeDataString(@case.WorkflowInstanceId)}" : null,
             pupils,
             tasks.Where(t => t.Status == CaseTaskStatus.Open).Select(t => mapper.Map(t, EsisSummary(@case, pupils, t))).ToList(),

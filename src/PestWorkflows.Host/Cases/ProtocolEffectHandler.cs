@@ -116,11 +116,6 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
         await db.SaveChangesAsync(ct);
     }
 
-    private static async Task<bool> MayCompleteAsync(AppDbContext db, CaseTask task, string userId, CancellationToken ct)
-    {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.SchoolId, u.DisplayName }).FirstOrDefaultAsync(ct);
-        if (user is null) return false;
-        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(ct);
-        return TaskService.MayAct(new Identity.Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet()), task);
-    }
+    private static async Task<bool> MayCompleteAsync(AppDbContext db, CaseTask task, string userId, CancellationToken ct) =>
+        await Identity.StaffAccessor.LoadAsync(db, userId, securityStamp: null, ct) is { } staff && TaskService.MayAct(staff, task);
 }

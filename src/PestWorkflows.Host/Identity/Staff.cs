@@ -30,6 +30,20 @@ public sealed class StaffAccessor(AppDbContext db, IOptions<IdentityOptions> ide
     private string? _resolvedFor;
     private Staff? _account;
 
+    /// <summary>
+    /// An account with its school and roles as the database has it now; null when it does not exist
+    /// or, given a <paramref name="securityStamp"/>, when the stamp changed (logout, new password).
+    /// Works on any context, also one on a workflow step's transaction.
+    /// </summary>
+    public static async Task<Staff?> LoadAsync(AppDbContext db, string userId, string? securityStamp, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Id, u.SchoolId, u.DisplayName, u.SecurityStamp }).FirstOrDefaultAsync(ct);
+        if (user is null || (securityStamp is not null && securityStamp != user.SecurityStamp)) return null;
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(ct);
+        return new Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet());
+    }
+
     /// <summary>The staff member behind the request; null when not signed in, or not a staff member of a school with a role.</summary>
     public async Task<Staff?> GetAsync(ClaimsPrincipal principal) =>
         await ResolveAsync(principal) is { IsStaffMember: true } staff ? staff : null;
@@ -45,15 +59,8 @@ public sealed class StaffAccessor(AppDbContext db, IOptions<IdentityOptions> ide
         if (id is null) return null;
         if (_resolvedFor == id) return _account;
 
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Id, u.SchoolId, u.DisplayName, u.SecurityStamp }).FirstOrDefaultAsync();
         var stamp = principal.FindFirstValue(claims.SecurityStampClaimType);
-        Staff? account = null;
-        if (user is not null && (stamp is null || stamp == user.SecurityStamp))
-        {
-            var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == id select r.Name!).ToListAsync();
-            account = new Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet());
-        }
+        var account = await LoadAsync(db, id, stamp, CancellationToken.None);
         _resolvedFor = id;
         return _account = account;
     }

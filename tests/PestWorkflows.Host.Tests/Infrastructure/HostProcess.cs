@@ -36,24 +36,7 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string workDir, IReadOnlyDictionary<string, string>? environment = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(FindHostDll());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url);
-        // As on a fresh machine: nothing says where the database is, so the default data/pestworkflows.db is used.
-        foreach (var name in new[] { "ConnectionStrings__Workflows", "Database__Provider", "ASPNETCORE_URLS", "DOTNET_URLS", "DOTNET_ENVIRONMENT", "Demo__Password", "Demo__Enabled" })
-            start.Environment.Remove(name);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // what `dotnet run` sets through launchSettings.json
-        start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[name] = value;
-
+        var start = CreateStartInfo(workDir, url, environment);
         var host = new HostProcess(new Process { StartInfo = start }, url);
         host._process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (host._stdout) host._stdout.AppendLine(e.Data); };
         host._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (host._stderr) host._stderr.AppendLine(e.Data); };
@@ -79,6 +62,34 @@ public sealed class HostProcess : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"GET {url}/health did not answer 200 within {StartTimeout.TotalSeconds} s (exited: {exited}).\nstdout:\n{host.Stdout}\nstderr:\n{host.Stderr}");
     }
 
+    /// <summary>
+    /// How the host is started: <c>dotnet PestWorkflows.Host.dll --urls <paramref name="url"/></c> in
+    /// <paramref name="workDir"/>, output redirected, nothing configured from the test's own environment
+    /// but the workflows folder, in <paramref name="environmentName"/>, plus <paramref name="environment"/>.
+    /// </summary>
+    public static ProcessStartInfo CreateStartInfo(string workDir, string url, IReadOnlyDictionary<string, string>? environment = null,
+        string environmentName = "Development")
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(FindHostDll());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url);
+        // As on a fresh machine: nothing says where the database is, so the default data/pestworkflows.db is used.
+        foreach (var name in new[] { "ConnectionStrings__Workflows", "Database__Provider", "ASPNETCORE_URLS", "DOTNET_URLS", "DOTNET_ENVIRONMENT", "Demo__Password", "Demo__Enabled" })
+            start.Environment.Remove(name);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName; // Development is what `dotnet run` sets through launchSettings.json
+        start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        return start;
+    }
+
     /// <summary>Ends the process at once, as a power cut or <c>kill -9</c> would (SIGKILL on Unix): nothing is flushed or shut down.</summary>
     public async Task KillAsync()
     {
@@ -94,7 +105,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>The host's own build output (as <c>dotnet run</c> would use), else the copy next to the tests.</summary>
-    public static string FindHostDll()
+    private static string FindHostDll()
     {
         var candidates = new[]
         {
