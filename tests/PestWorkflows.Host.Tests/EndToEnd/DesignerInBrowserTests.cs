@@ -164,13 +164,19 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : HostInBro
     [Fact]
     public async Task A_teacher_gets_no_designer()
     {
-        await using var recorded = await Browser.NewPageAsync();
+        await using var recorded = await Browser.NewPageAsync(width: 768, height: 1024);
         var page = recorded.Page;
         await page.GotoAsync($"{Host.Url}/designer");
-        await SignInAsync(page, "leerkracht1@regenboog.test");
+
+        // She signs in by keyboard only: the email field has the focus, Tab to the password, Enter to send.
+        await page.Keyboard.TypeAsync("leerkracht1@regenboog.test");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(Password);
+        await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(url => url.Contains("/geen-toegang"));
         Assert.Contains("Geen toegang", await page.InnerTextAsync("main"));
         Assert.Equal(0, await page.Locator("elsa-workflow-definition-list, elsa-workflow-definition-editor").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways at 768 px");
 
         // Signing out ends the session: the designer asks to sign in again.
         await page.ClickAsync("text=Afmelden");
