@@ -61,6 +61,7 @@ public static class Extensions
         builder.Services.AddSingleton<SchoolProtocols>();
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
+        builder.Services.AddScoped<Pupils.PupilService>();
         builder.Services.AddSingleton<ReportOnce>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);

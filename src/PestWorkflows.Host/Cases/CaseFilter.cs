@@ -1,4 +1,7 @@
+using PestWorkflows.Host.Shared;
+
 namespace PestWorkflows.Host.Cases;
 
-/// <summary>Which cases a list shows; every part is optional and they combine. <see cref="Step"/> means open cases at that step.</summary>
-public sealed record CaseFilter(CaseStatus? Status = null, bool OverdueOnly = false, int? Step = null, string? GroupId = null);
+/// <summary>Which cases a list shows; every part is optional and they combine. <see cref="Step"/> means open cases at that step;
+/// <see cref="SchoolYear"/> the cases reported in that school year.</summary>
+public sealed record CaseFilter(CaseStatus? Status = null, bool OverdueOnly = false, int? Step = null, string? GroupId = null, SchoolYear? SchoolYear = null);

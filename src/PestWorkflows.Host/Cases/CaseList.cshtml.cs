@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Pupils;
+using PestWorkflows.Host.Shared;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -12,7 +14,7 @@ namespace PestWorkflows.Host.Cases;
 /// see all of their school and filter them; a teacher sees the cases they reported or have (had) a task in.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class CaseListModel(StaffAccessor staffAccessor, CaseService cases, AppDbContext db) : PageModel
+public sealed class CaseListModel(StaffAccessor staffAccessor, CaseService cases, PupilService pupils, AppDbContext db) : PageModel
 {
     public const int PageSize = 25;
 
@@ -21,23 +23,32 @@ public sealed class CaseListModel(StaffAccessor staffAccessor, CaseService cases
     [BindProperty(SupportsGet = true, Name = "telaat")] public bool Overdue { get; set; }
     [BindProperty(SupportsGet = true, Name = "stap")] public int? Step { get; set; }
     [BindProperty(SupportsGet = true, Name = "groep")] public string? Group { get; set; }
+    /// <summary>"2026-2027" or empty (all years); an unreadable value shows all years.</summary>
+    [BindProperty(SupportsGet = true, Name = "schooljaar")] public string? SchoolYearText { get; set; }
     [BindProperty(SupportsGet = true, Name = "pagina")] public int PageNumber { get; set; } = 1;
 
     public CasePage Result { get; private set; } = null!;
     public bool SeesAll { get; private set; }
     public IReadOnlyList<(int Step, string Title)> Steps { get; private set; } = [];
     public IReadOnlyList<(string Id, string Name)> Groups { get; private set; } = [];
+    public IReadOnlyList<SchoolYear> SchoolYears { get; private set; } = [];
+    public SchoolYear? SchoolYear { get; private set; }
+    /// <summary>The listed pupils whose page this person may open.</summary>
+    public IReadOnlySet<string> PupilLinks { get; private set; } = new HashSet<string>();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
         SeesAll = staff.SeesAllCasesOfSchool;
+        SchoolYear = Shared.SchoolYear.TryParse(SchoolYearText, out var year) ? year : null;
         var status = Status switch { "open" => CaseStatus.Open, "gesloten" => (CaseStatus?)CaseStatus.Closed, _ => null };
         // A page past the end (a case closed meanwhile) shows the last page rather than an empty list.
-        Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group), PageNumber, PageSize, ct);
+        Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), PageNumber, PageSize, ct);
         if (Result.Items.Count == 0 && Result.Total > 0 && PageNumber > 1)
-            Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group), Result.PageCount, PageSize, ct);
+            Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), Result.PageCount, PageSize, ct);
+        PupilLinks = await pupils.OpenableAmongAsync(staff, Result.Items.SelectMany(c => c.Pupils).Select(p => p.PupilId), ct);
         Steps = await cases.StepsAsync(staff, ct);
+        SchoolYears = await cases.SchoolYearsAsync(staff, ct);
         Groups = (await db.Groups.Where(g => g.SchoolId == staff.SchoolId).OrderBy(g => g.Year).ThenBy(g => g.Name)
             .Select(g => new { g.Id, g.Name }).ToListAsync(ct)).Select(g => (g.Id, g.Name)).ToList();
         return Page();
@@ -52,6 +63,7 @@ public sealed class CaseListModel(StaffAccessor staffAccessor, CaseService cases
             ["telaat"] = Overdue ? "true" : null,
             ["stap"] = Step?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["groep"] = Group is { Length: > 0 } ? Group : null,
+            ["schooljaar"] = SchoolYear?.ToString(),
             ["pagina"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/zaken", query.Where(q => q.Value is not null)!);

@@ -8,6 +8,7 @@ using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
+using PestWorkflows.Host.Shared;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -165,6 +166,11 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
         if (filter.Step is { } step) query = query.Where(c => c.CurrentStep == step && c.Status == CaseStatus.Open);
         if (filter.GroupId is { Length: > 0 } group)
             query = query.Where(c => c.Pupils.Any(cp => db.Pupils.Any(p => p.Id == cp.PupilId && p.GroupId == group)));
+        if (filter.SchoolYear is { } year)
+        {
+            var (from, until) = (year.StartUtc, year.EndUtc);
+            query = query.Where(c => c.ReportedAt >= from && c.ReportedAt < until);
+        }
 
         var total = await query.CountAsync(ct);
         var cases = await query.AsNoTracking().Include(c => c.Pupils)
@@ -183,6 +189,26 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
     public async Task<IReadOnlyList<(int Step, string Title)>> StepsAsync(Staff staff, CancellationToken ct) =>
         (await Visible(staff).Where(c => c.Status == CaseStatus.Open).Select(c => new { c.CurrentStep, c.CurrentStepTitle }).Distinct().ToListAsync(ct))
             .GroupBy(s => s.CurrentStep).OrderBy(g => g.Key).Select(g => (g.Key, g.First().CurrentStepTitle)).ToList();
+
+    /// <summary>The school years in which visible cases were reported, and the current one, newest first.</summary>
+    public async Task<IReadOnlyList<SchoolYear>> SchoolYearsAsync(Staff staff, CancellationToken ct)
+    {
+        var current = SchoolYear.Of(clock.GetUtcNow());
+        var visible = Visible(staff);
+        var first = await visible.MinAsync(c => (DateTimeOffset?)c.ReportedAt, ct);
+        var last = await visible.MaxAsync(c => (DateTimeOffset?)c.ReportedAt, ct);
+        var years = new SortedSet<int> { current.StartYear };
+        if (first is not null && last is not null)
+        {
+            // Each year between the first and the last case is checked in the database: a year without cases is no choice.
+            for (var y = SchoolYear.Of(first.Value).StartYear; y <= SchoolYear.Of(last.Value).StartYear; y++)
+            {
+                var (from, until) = (new SchoolYear(y).StartUtc, new SchoolYear(y).EndUtc);
+                if (years.Contains(y) || await visible.AnyAsync(c => c.ReportedAt >= from && c.ReportedAt < until, ct)) years.Add(y);
+            }
+        }
+        return years.Reverse().Select(y => new SchoolYear(y)).ToList();
+    }
 
     private async Task<IReadOnlyList<CasePupilDto>> PupilsAsync(Case @case, CancellationToken ct)
     {

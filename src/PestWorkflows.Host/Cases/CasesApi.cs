@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Shared;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -38,16 +39,22 @@ public static class CasesApi
 
     /// <summary>One page of the cases, newest first (<c>page</c> from 1, <c>pageSize</c> up to
     /// <see cref="CaseService.MaxPageSize"/>); the answer stays an array, and <c>X-Total-Count</c> says
-    /// how many cases there are in all.</summary>
+    /// how many cases there are in all. <c>schoolYear</c> ("2026-2027") keeps the cases reported in that school year.</summary>
     private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, ValidationProblem, UnauthorizedHttpResult>> ListCases(
-        int? page, int? pageSize, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+        int? page, int? pageSize, string? schoolYear, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var errors = new Dictionary<string, string[]>();
         if (page < 1) errors["page"] = ["De pagina begint bij 1."];
         if (pageSize is < 1 or > CaseService.MaxPageSize) errors["pageSize"] = [$"Kies tussen 1 en {CaseService.MaxPageSize} zaken per pagina."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "De pagina klopt niet.");
-        var result = await cases.PageAsync(staff, new CaseFilter(), page ?? 1, pageSize ?? DefaultApiPageSize, ct);
+        SchoolYear? year = null;
+        if (schoolYear is not null)
+        {
+            if (SchoolYear.TryParse(schoolYear, out var parsed)) year = parsed;
+            else errors["schoolYear"] = ["Geef het schooljaar als twee opeenvolgende jaren, bijvoorbeeld 2026-2027."];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "De vraag naar zaken klopt niet.");
+        var result = await cases.PageAsync(staff, new CaseFilter(SchoolYear: year), page ?? 1, pageSize ?? DefaultApiPageSize, ct);
         http.Response.Headers["X-Total-Count"] = result.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(result.Items);
     }

@@ -6,6 +6,7 @@ using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
+using PestWorkflows.Host.Pupils;
 using PestWorkflows.Host.Shared;
 
 namespace PestWorkflows.Host.Cases;
@@ -15,13 +16,15 @@ namespace PestWorkflows.Host.Cases;
 /// steps. Whoever may not see the case (CaseService.Visible) gets the same 404 as for a case that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class DossierModel(StaffAccessor staffAccessor, CaseService cases, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class DossierModel(StaffAccessor staffAccessor, CaseService cases, PupilService pupils, AppDbContext db, TimeProvider clock) : PageModel
 {
     public CaseDto Case { get; private set; } = null!;
     public IReadOnlyDictionary<string, IReadOnlyList<StepNote>> Notes { get; private set; } = new Dictionary<string, IReadOnlyList<StepNote>>();
     /// <summary>The open tasks of this case this person may act on (the others show without a link).</summary>
     public IReadOnlySet<string> Actionable { get; private set; } = new HashSet<string>();
     public DateTimeOffset Now { get; private set; }
+    /// <summary>The case's pupils whose page this person may open.</summary>
+    public IReadOnlySet<string> PupilLinks { get; private set; } = new HashSet<string>();
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
@@ -31,6 +34,7 @@ public sealed class DossierModel(StaffAccessor staffAccessor, CaseService cases,
         Now = clock.GetUtcNow();
         Notes = await CaseNotes.LoadAsync(db, id, await cases.NamesAsync(staff.SchoolId, ct), ct);
         var open = await db.Tasks.AsNoTracking().Where(t => t.CaseId == id && t.Status == CaseTaskStatus.Open).ToListAsync(ct);
+        PupilLinks = await pupils.OpenableAmongAsync(staff, found.Pupils.Select(p => p.PupilId), ct);
         Actionable = open.Where(t => TaskService.MayAct(staff, t)).Select(t => t.Id).ToHashSet();
         return Page();
     }

@@ -67,6 +67,10 @@ public sealed class DemoData(AppDbContext db, UserManager<StaffUser> users, Role
         await AddUserAsync("admin@regenboog.test", "Beheer Regenboog", "regenboog", StaffRoles.Admin, password);
         await AddUserAsync("apc@vlinder.test", "Peter Hendriks", "vlinder", StaffRoles.Coordinator, password);
         await AddUserAsync("leerkracht1@vlinder.test", "Sanne Visser", "vlinder", StaffRoles.Teacher, password);
+        // Each teacher has a group of their own: they open the pages of its pupils.
+        await SetTeacherAsync("rb-groep5", "leerkracht1@regenboog.test", ct);
+        await SetTeacherAsync("rb-groep6", "leerkracht2@regenboog.test", ct);
+        await SetTeacherAsync("vl-groep1", "leerkracht1@vlinder.test", ct);
 
         // Printed once, on the console only: the structured log never carries it.
         if (generated)
@@ -94,6 +98,14 @@ public sealed class DemoData(AppDbContext db, UserManager<StaffUser> users, Role
                 });
             }
         }
+    }
+
+    private async Task SetTeacherAsync(string groupId, string email, CancellationToken ct)
+    {
+        var teacher = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"Demo account {email} is missing.");
+        var group = await db.Groups.FirstAsync(g => g.Id == groupId, ct);
+        group.TeacherUserId = teacher.Id;
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task AddUserAsync(string email, string name, string schoolId, string role, string password)

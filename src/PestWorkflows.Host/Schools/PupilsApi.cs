@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Pupils;
 
 namespace PestWorkflows.Host.Schools;
 
@@ -13,7 +15,19 @@ public static class PupilsApi
     public static IEndpointRouteBuilder MapPupilsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/pupils", Search).WithTags("Leerlingen").RequireAuthorization(Policies.Staff).WithName("SearchPupils");
+        app.MapGet("/api/pupils/{id}/cases", Chronology).WithTags("Leerlingen").RequireAuthorization(Policies.Staff).WithName("PupilCases")
+            .WithSummary("De zaken van één leerling met de rol in elke zaak, en hun tijdlijn.");
         return app;
+    }
+
+    /// <summary>What the pupil's page shows; a pupil this person may not open is "not found", as one that does not exist.</summary>
+    private static async Task<Results<Ok<PupilChronology>, ProblemHttpResult, UnauthorizedHttpResult>> Chronology(
+        string id, HttpContext http, StaffAccessor staffAccessor, PupilService pupils, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
+        return await pupils.ChronologyAsync(staff, id, ct) is { } found
+            ? TypedResults.Ok(found)
+            : TypedResults.Problem(Problems.NotFound("Deze leerling bestaat niet of je mag hem niet zien."));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<PupilDto>>, UnauthorizedHttpResult>> Search(

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Shared;
+
+namespace PestWorkflows.Host.Pupils;
+
+/// <summary>
+/// One pupil's chronology across all cases, with the role they had in each. Whoever may not open
+/// the pupil (PupilService.Openable) gets the same 404 as for a pupil that does not exist.
+/// </summary>
+[Authorize(Policy = Policies.SignedInPage)]
+public sealed class PupilPageModel(StaffAccessor staffAccessor, PupilService pupils) : PageModel
+{
+    public PupilChronology Pupil { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string pupilId, CancellationToken ct)
+    {
+        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
+        if (await pupils.ChronologyAsync(staff, pupilId, ct) is not { } found) return this.NotFoundPage();
+        Pupil = found;
+        return Page();
+    }
+
+    public static string CaseLabel(string caseId) => "Zaak " + caseId[..Math.Min(8, caseId.Length)];
+}
