@@ -49,7 +49,10 @@ public static class BenchmarkNames
     /// <summary>(c) WorkflowCore 3.22.0, in-memory persistence: resumes per second.</summary>
     public const string WorkflowCore = "workflowcore";
 
-    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore];
+    /// <summary>(e) server time of the staff pages (inbox, case list, dossier) through the built host on a SQLite file with 100,000 cases.</summary>
+    public const string Pages = "pages";
+
+    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages];
 }
 
 /// <summary>Keys of <see cref="BenchmarkResult.Extra"/> that Program.cs reads itself.</summary>
@@ -89,6 +92,7 @@ public static class Program
         new WorkflowCoreBaseline(),
         new EngineBenchmark(SqliteSynchronous.Full),
         new EngineBenchmark(SqliteSynchronous.Normal),
+        new PagesBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -167,7 +171,7 @@ public static class Program
     }
 
     /// <summary>The folder holding PestWorkflows.sln, searched upwards from the current directory and then from the binary.</summary>
-    private static string? FindRepoRoot()
+    internal static string? FindRepoRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
@@ -187,7 +191,7 @@ internal sealed record CommandLine(bool Quick, string? Only, string? OutPath, st
         """
         usage: dotnet run -c Release --project bench/PestWorkflows.Bench -- [options]
           --quick              short smoke run (tests/CI); default is the full run
-          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal
+          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages
           --out <file>         JSON results file (default: <repo>/bench/results.json)
           --work-dir <dir>     folder for temporary databases (default: <repo>/bench/.work)
           -h, --help           this text
@@ -268,7 +272,7 @@ internal sealed record Report(
             Number(wfc, BenchmarkExtraKeys.HeapBytesPerSuspendedInstance));
     }
 
-    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.EngineNormal, BenchmarkNames.Sqlite, BenchmarkNames.SqliteNormal, BenchmarkNames.WorkflowCore];
+    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.EngineNormal, BenchmarkNames.Sqlite, BenchmarkNames.SqliteNormal, BenchmarkNames.WorkflowCore, BenchmarkNames.Pages];
 
     private static string Label(string name) => name switch
     {
@@ -277,6 +281,7 @@ internal sealed record Report(
         BenchmarkNames.Sqlite => "(b) sqlite FULL",
         BenchmarkNames.SqliteNormal => "(b') sqlite NORMAL",
         BenchmarkNames.WorkflowCore => "(c) workflowcore",
+        BenchmarkNames.Pages => "(e) pages",
         _ => name,
     };
 
@@ -285,6 +290,7 @@ internal sealed record Report(
         BenchmarkNames.Engine or BenchmarkNames.EngineNormal => "task completions",
         BenchmarkNames.Sqlite or BenchmarkNames.SqliteNormal => "single-row INSERT transactions",
         BenchmarkNames.WorkflowCore => "event resumes",
+        BenchmarkNames.Pages => "page requests, one at a time",
         _ => "operations",
     };
 
