@@ -190,23 +190,19 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
         (await Visible(staff).Where(c => c.Status == CaseStatus.Open).Select(c => new { c.CurrentStep, c.CurrentStepTitle }).Distinct().ToListAsync(ct))
             .GroupBy(s => s.CurrentStep).OrderBy(g => g.Key).Select(g => (g.Key, g.First().CurrentStepTitle)).ToList();
 
-    /// <summary>The school years in which visible cases were reported, and the current one, newest first.</summary>
+    /// <summary>
+    /// The school years from the first to the last visible case, and the current one, newest first. One
+    /// query: a year between two years with cases is offered even in the rare case it has none itself
+    /// (choosing it shows no cases), because checking each year would read the visible cases again per year.
+    /// </summary>
     public async Task<IReadOnlyList<SchoolYear>> SchoolYearsAsync(Staff staff, CancellationToken ct)
     {
-        var current = SchoolYear.Of(clock.GetUtcNow());
-        var visible = Visible(staff);
-        var first = await visible.MinAsync(c => (DateTimeOffset?)c.ReportedAt, ct);
-        var last = await visible.MaxAsync(c => (DateTimeOffset?)c.ReportedAt, ct);
-        var years = new SortedSet<int> { current.StartYear };
-        if (first is not null && last is not null)
-        {
-            // Each year between the first and the last case is checked in the database: a year without cases is no choice.
-            for (var y = SchoolYear.Of(first.Value).StartYear; y <= SchoolYear.Of(last.Value).StartYear; y++)
-            {
-                var (from, until) = (new SchoolYear(y).StartUtc, new SchoolYear(y).EndUtc);
-                if (years.Contains(y) || await visible.AnyAsync(c => c.ReportedAt >= from && c.ReportedAt < until, ct)) years.Add(y);
-            }
-        }
+        var current = SchoolYear.Of(clock.GetUtcNow()).StartYear;
+        var span = await Visible(staff).GroupBy(_ => 1)
+            .Select(g => new { First = g.Min(c => c.ReportedAt), Last = g.Max(c => c.ReportedAt) }).FirstOrDefaultAsync(ct);
+        var years = new SortedSet<int> { current };
+        if (span is not null)
+            for (var y = SchoolYear.Of(span.First).StartYear; y <= SchoolYear.Of(span.Last).StartYear; y++) years.Add(y);
         return years.Reverse().Select(y => new SchoolYear(y)).ToList();
     }
 
