@@ -137,7 +137,11 @@ public sealed partial class PupilPagesTests : IAsyncLifetime
             Assert.DoesNotContain($"href=\"/leerlingen/{Groep1Pupil}\"", html);
         }
         var (_, list) = await teacher.GetAsync("/zaken");
-        Assert.Contains("(Groep 1, pester)", WebUtility.HtmlDecode(list)); // the name stays, without a link
+        var row = Regex.Replace(Regex.Replace(WebUtility.HtmlDecode(Regex.Match(list, $"<li data-case=\"{caseId}\">(.*?)<div", RegexOptions.Singleline).Groups[1].Value), "<[^>]+>", ""), "\\s+", " ").Trim();
+        var names = await _s.PupilsAsync(HostApp.Coordinator);
+        string Name(string id) => (string)names.First(p => (string)p["id"]! == id)["name"]!;
+        // The name without a link stays, as the linked one, with its group and role.
+        Assert.Equal($"Zaak {caseId[..8]}: {Name(Groep1Pupil)} (Groep 1, pester), {Name(Groep5Pupil)} (Groep 5, gepeste)", row);
     }
 
     [Fact]
