@@ -16,10 +16,9 @@ public static class CasesApi
         return app;
     }
 
-    private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult, UnauthorizedHttpResult>> ReportSignal(
-        HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> ReportSignal(
+        Staff staff, HttpContext http, CaseService cases, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var (request, bodyErrors) = await JsonBody.ReadAsync<ReportSignalRequest>(http.Request, ct);
         if (bodyErrors is not null) return TypedResults.ValidationProblem(bodyErrors, title: "Het signaal kon niet worden gelezen.");
         var errors = await cases.ValidateAsync(staff, request!, ct);
@@ -39,10 +38,9 @@ public static class CasesApi
     /// <summary>One page of the cases, newest first (<c>page</c> from 1, <c>pageSize</c> up to
     /// <see cref="CaseService.MaxPageSize"/>); the answer stays an array, and <c>X-Total-Count</c> says
     /// how many cases there are in all.</summary>
-    private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, ValidationProblem, UnauthorizedHttpResult>> ListCases(
-        int? page, int? pageSize, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, ValidationProblem>> ListCases(
+        int? page, int? pageSize, Staff staff, HttpContext http, CaseService cases, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var errors = new Dictionary<string, string[]>();
         if (page < 1) errors["page"] = ["De pagina begint bij 1."];
         if (pageSize is < 1 or > CaseService.MaxPageSize) errors["pageSize"] = [$"Kies tussen 1 en {CaseService.MaxPageSize} zaken per pagina."];
@@ -52,10 +50,9 @@ public static class CasesApi
         return TypedResults.Ok(result.Items);
     }
 
-    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult, UnauthorizedHttpResult>> GetCase(
-        string id, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> GetCase(
+        string id, Staff staff, CaseService cases, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var dto = await cases.GetAsync(staff, id, ct);
         // Another school's case, or one this person may not see, is simply "not found".
         return dto is null ? TypedResults.Problem(Problems.NotFound("Deze zaak bestaat niet of je mag hem niet zien.")) : TypedResults.Ok(dto);

@@ -16,10 +16,9 @@ public static class PupilsApi
         return app;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PupilDto>>, UnauthorizedHttpResult>> Search(
-        string? search, HttpContext http, StaffAccessor staffAccessor, AppDbContext db, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<PupilDto>>> Search(
+        string? search, Staff staff, AppDbContext db, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var query = from p in db.Pupils.AsNoTracking()
                     join g in db.Groups on p.GroupId equals g.Id
                     where p.SchoolId == staff.SchoolId
