@@ -195,7 +195,7 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
         if (string.IsNullOrWhiteSpace(request.Reason)) errors["reason"] = ["Geef een reden waarom de taak naar een ander gaat."];
         else if (request.Reason.Trim().Length > MaxReasonLength) errors["reason"] = [$"De reden is te lang (maximaal {MaxReasonLength} tekens)."];
         if (errors.Count > 0)
-            return new(TaskFailure.Invalid, errors.ContainsKey("userId") || errors.ContainsKey("role") ? "Kies aan wie de taak gaat." : "Geef een reden.", errors);
+            return new(TaskFailure.Invalid, errors.ContainsKey("userId") || errors.ContainsKey("role") ? "De taak is niet toegewezen: kies aan wie hij gaat." : "De taak is niet toegewezen: geef een reden.", errors);
 
         var reason = request.Reason!.Trim();
         string to;
