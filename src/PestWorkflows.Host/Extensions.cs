@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using PestWorkflows.Activities;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,8 @@ public static class Extensions
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
         builder.Services.AddScoped<Pupils.PupilService>();
+        builder.Services.AddScoped<InboxService>();
+        builder.Services.AddStaffAccess();
         builder.Services.AddSingleton<ReportOnce>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);

@@ -1,4 +1,3 @@
-using PestWorkflows.Host.Inbox;
 
 namespace PestWorkflows.Host.Cases;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Pupils;
@@ -14,7 +15,7 @@ namespace PestWorkflows.Host.Cases;
 /// see all of their school and filter them; a teacher sees the cases they reported or have (had) a task in.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class CaseListModel(StaffAccessor staffAccessor, CaseService cases, PupilService pupils, AppDbContext db) : PageModel
+public sealed class CaseListModel(CaseService cases, PupilService pupils, AppDbContext db) : StaffPageModel
 {
     public const int PageSize = 25;
 
@@ -38,18 +39,17 @@ public sealed class CaseListModel(StaffAccessor staffAccessor, CaseService cases
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        SeesAll = staff.SeesAllCasesOfSchool;
+        SeesAll = AccessRules.SeesEveryCaseOfSchool(Staff);
         SchoolYear = Shared.SchoolYear.TryParse(SchoolYearText, out var year) ? year : null;
         var status = Status switch { "open" => CaseStatus.Open, "gesloten" => (CaseStatus?)CaseStatus.Closed, _ => null };
         // A page past the end (a case closed meanwhile) shows the last page rather than an empty list.
-        Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), PageNumber, PageSize, ct);
+        Result = await cases.PageAsync(Staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), PageNumber, PageSize, ct);
         if (Result.Items.Count == 0 && Result.Total > 0 && PageNumber > 1)
-            Result = await cases.PageAsync(staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), Result.PageCount, PageSize, ct);
-        PupilLinks = await pupils.OpenableAmongAsync(staff, Result.Items.SelectMany(c => c.Pupils).Select(p => p.PupilId), ct);
-        Steps = await cases.StepsAsync(staff, ct);
-        SchoolYears = await cases.SchoolYearsAsync(staff, ct);
-        Groups = (await db.Groups.Where(g => g.SchoolId == staff.SchoolId).OrderBy(g => g.Year).ThenBy(g => g.Name)
+            Result = await cases.PageAsync(Staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), Result.PageCount, PageSize, ct);
+        PupilLinks = await pupils.OpenableAmongAsync(Staff, Result.Items.SelectMany(c => c.Pupils).Select(p => p.PupilId), ct);
+        Steps = await cases.StepsAsync(Staff, ct);
+        SchoolYears = await cases.SchoolYearsAsync(Staff, ct);
+        Groups = (await db.Groups.Where(g => g.SchoolId == Staff.SchoolId).OrderBy(g => g.Year).ThenBy(g => g.Name)
             .Select(g => new { g.Id, g.Name }).ToListAsync(ct)).Select(g => (g.Id, g.Name)).ToList();
         return Page();
     }

@@ -47,6 +47,6 @@ public sealed record CaseDto(
     /// <summary>The case's flow in the designer's instance viewer; only for those who may open the designer.</summary>
     string? FlowUrl,
     IReadOnlyList<CasePupilDto> Pupils,
-    IReadOnlyList<Inbox.TaskDto> OpenTasks,
-    IReadOnlyList<Inbox.TaskDto> DoneTasks,
+    IReadOnlyList<TaskDto> OpenTasks,
+    IReadOnlyList<TaskDto> DoneTasks,
     IReadOnlyList<TimelineDto> Timeline);

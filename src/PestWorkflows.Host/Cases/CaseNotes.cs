@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Host.Data;
-using PestWorkflows.Host.Inbox;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -19,7 +18,7 @@ public static class CaseNotes
         foreach (var step in done)
         {
             if (JsonNode.Parse(step.ValuesJson!) is not JsonObject values) continue;
-            notes[step.Id] = TaskService.Fields(new CaseTask { FieldsJson = step.FieldsJson })
+            notes[step.Id] = TaskForm.Fields(new CaseTask { FieldsJson = step.FieldsJson })
                 .Where(f => values[f.Name] is not null)
                 .Select(f => new StepNote(f.Label, Readable(f, values[f.Name]!, names)))
                 .ToList();

@@ -4,24 +4,19 @@ using PestWorkflows.Activities.Protocol;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Identity;
-using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Shared;
 
 namespace PestWorkflows.Host.Cases;
 
 /// <summary>Reporting signals and reading cases, within the caller's school and rights.</summary>
-public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, WorkflowInstanceStore instances, TimeProvider clock, ILogger<CaseService> logger)
+public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRuntime runtime, WorkflowInstanceStore instances, TimeProvider clock, ILogger<CaseService> logger)
 {
-    /// <summary>Cases the staff member may see: all of their school for coordinators, leaders and
-    /// admins; for others the cases they reported or have (had) a task in.</summary>
-    public IQueryable<Case> Visible(Staff staff) =>
-        staff.SeesAllCasesOfSchool
-            ? db.Cases.Where(c => c.SchoolId == staff.SchoolId)
-            : db.Cases.Where(c => c.SchoolId == staff.SchoolId &&
-                (c.ReporterId == staff.Id || db.Tasks.Any(t => t.CaseId == c.Id && (t.AssigneeUserId == staff.Id || t.CompletedByUserId == staff.Id))));
+    /// <summary>Cases the staff member may see (AccessRules.MaySeeCase, as a filter).</summary>
+    public IQueryable<Case> Visible(Staff staff) => access.Cases(staff);
 
     public const int MaxDescriptionLength = 4000;
     public const int MaxLocationLength = 200;

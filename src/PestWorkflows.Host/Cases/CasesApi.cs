@@ -17,10 +17,9 @@ public static class CasesApi
         return app;
     }
 
-    private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult, UnauthorizedHttpResult>> ReportSignal(
-        HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> ReportSignal(
+        Staff staff, HttpContext http, CaseService cases, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var (request, bodyErrors) = await JsonBody.ReadAsync<ReportSignalRequest>(http.Request, ct);
         if (bodyErrors is not null) return TypedResults.ValidationProblem(bodyErrors, title: "Het signaal kon niet worden gelezen.");
         var errors = await cases.ValidateAsync(staff, request!, ct);
@@ -40,10 +39,9 @@ public static class CasesApi
     /// <summary>One page of the cases, newest first (<c>page</c> from 1, <c>pageSize</c> up to
     /// <see cref="CaseService.MaxPageSize"/>); the answer stays an array, and <c>X-Total-Count</c> says
     /// how many cases there are in all. <c>schoolYear</c> ("2026-2027") keeps the cases reported in that school year.</summary>
-    private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, ValidationProblem, UnauthorizedHttpResult>> ListCases(
-        int? page, int? pageSize, string? schoolYear, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, ValidationProblem>> ListCases(
+        int? page, int? pageSize, string? schoolYear, Staff staff, HttpContext http, CaseService cases, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var errors = new Dictionary<string, string[]>();
         if (page < 1) errors["page"] = ["De pagina begint bij 1."];
         if (pageSize is < 1 or > CaseService.MaxPageSize) errors["pageSize"] = [$"Kies tussen 1 en {CaseService.MaxPageSize} zaken per pagina."];
@@ -59,10 +57,9 @@ public static class CasesApi
         return TypedResults.Ok(result.Items);
     }
 
-    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult, UnauthorizedHttpResult>> GetCase(
-        string id, HttpContext http, StaffAccessor staffAccessor, CaseService cases, CancellationToken ct)
+    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> GetCase(
+        string id, Staff staff, CaseService cases, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var dto = await cases.GetAsync(staff, id, ct);
         // Another school's case, or one this person may not see, is simply "not found".
         return dto is null ? TypedResults.Problem(Problems.NotFound("Deze zaak bestaat niet of je mag hem niet zien.")) : TypedResults.Ok(dto);

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
-using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Pupils;
 using PestWorkflows.Host.Shared;
 
@@ -13,10 +13,10 @@ namespace PestWorkflows.Host.Cases;
 
 /// <summary>
 /// The dossier of one case: where it stands, its pupils, the timeline of everything and the open
-/// steps. Whoever may not see the case (CaseService.Visible) gets the same 404 as for a case that does not exist.
+/// steps. Whoever may not see the case (Access/AccessRules) gets the same 404 as for a case that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class DossierModel(StaffAccessor staffAccessor, CaseService cases, PupilService pupils, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class DossierModel(CaseService cases, PupilService pupils, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     public CaseDto Case { get; private set; } = null!;
     public IReadOnlyDictionary<string, IReadOnlyList<StepNote>> Notes { get; private set; } = new Dictionary<string, IReadOnlyList<StepNote>>();
@@ -28,14 +28,13 @@ public sealed class DossierModel(StaffAccessor staffAccessor, CaseService cases,
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        if (await cases.GetAsync(staff, id, ct) is not { } found) return this.NotFoundPage();
+        if (await cases.GetAsync(Staff, id, ct) is not { } found) return this.NotFoundPage();
         Case = found;
         Now = clock.GetUtcNow();
-        Notes = await CaseNotes.LoadAsync(db, id, await cases.NamesAsync(staff.SchoolId, ct), ct);
+        Notes = await CaseNotes.LoadAsync(db, id, await cases.NamesAsync(Staff.SchoolId, ct), ct);
         var open = await db.Tasks.AsNoTracking().Where(t => t.CaseId == id && t.Status == CaseTaskStatus.Open).ToListAsync(ct);
-        PupilLinks = await pupils.OpenableAmongAsync(staff, found.Pupils.Select(p => p.PupilId), ct);
-        Actionable = open.Where(t => TaskService.MayAct(staff, t)).Select(t => t.Id).ToHashSet();
+        PupilLinks = await pupils.OpenableAmongAsync(Staff, found.Pupils.Select(p => p.PupilId), ct);
+        Actionable = open.Where(t => AccessRules.MayActOn(Staff, t)).Select(t => t.Id).ToHashSet();
         return Page();
     }
 

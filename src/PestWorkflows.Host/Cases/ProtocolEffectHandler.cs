@@ -4,7 +4,6 @@ using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Data;
-using PestWorkflows.Host.Inbox;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -117,5 +116,5 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
     }
 
     private static async Task<bool> MayCompleteAsync(AppDbContext db, CaseTask task, string userId, CancellationToken ct) =>
-        await Identity.StaffAccessor.LoadAsync(db, userId, securityStamp: null, ct) is { } staff && TaskService.MayAct(staff, task);
+        await Identity.StaffAccessor.LoadAsync(db, userId, securityStamp: null, ct) is { } staff && Access.AccessRules.MayActOn(staff, task);
 }

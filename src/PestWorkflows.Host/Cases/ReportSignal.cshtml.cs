@@ -13,7 +13,7 @@ namespace PestWorkflows.Host.Cases;
 /// and choosing pupils re-renders it with all that was typed, so it works without script.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService cases, ReportOnce reportOnce, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class ReportSignalModel(CaseService cases, ReportOnce reportOnce, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     public const int MaxListed = 30;
 
@@ -38,34 +38,31 @@ public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService c
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
         FormToken = Guid.NewGuid().ToString("N");
         ObservedAt = DutchTime.ToLocalInput(clock.GetUtcNow());
-        await LoadPupilsAsync(staff, ct);
+        await LoadPupilsAsync(ct);
         return Page();
     }
 
     /// <summary>Search, add or remove a pupil: the same form again, with everything kept.</summary>
     public async Task<IActionResult> OnPostAsync(string? add, int? remove, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
         if (add is { Length: > 0 } && Pupils.All(p => p.PupilId != add)) Pupils.Add(new PupilChoice { PupilId = add });
         if (remove is { } index && index >= 0 && index < Pupils.Count) Pupils.RemoveAt(index);
         if (add is not null || remove is not null) Search = null;
         // The fields are rendered from the model (the list changed), not from the posted values.
         ModelState.Clear();
-        await LoadPupilsAsync(staff, ct);
+        await LoadPupilsAsync(ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostReportAsync(CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
         var observedAt = DutchTime.ParseLocal(ObservedAt);
         var request = new ReportSignalRequest(Description, observedAt, Location,
             BoundaryCrossed switch { "ja" => true, "nee" => false, _ => null },
             Pupils.Select(p => new ReportedPupil(p.PupilId, p.Role)).ToList());
-        Errors = await cases.ValidateAsync(staff, request, ct);
+        Errors = await cases.ValidateAsync(Staff, request, ct);
         if (observedAt is null && !string.IsNullOrWhiteSpace(ObservedAt)) Errors["observedAt"] = ["Vul een datum en tijd in, bijvoorbeeld 24-11-2026 10:15."];
         foreach (var key in Errors.Keys.Where(k => k.EndsWith(".role", StringComparison.Ordinal)).ToList())
             Errors[key] = ["Kies de rol van deze leerling."];
@@ -73,26 +70,26 @@ public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService c
         {
             Problem = "Het signaal is nog niet verstuurd: vul aan wat hieronder staat.";
             FormToken ??= Guid.NewGuid().ToString("N");
-            await LoadPupilsAsync(staff, ct);
+            await LoadPupilsAsync(ct);
             return Page();
         }
 
         // Not the request's token: a double click aborts the first request, and its report is the one the second one gets.
-        var caseId = await reportOnce.RunAsync(staff.Id, FormToken, async () => (await cases.ReportAsync(staff, request, CancellationToken.None))?.Id);
+        var caseId = await reportOnce.RunAsync(Staff.Id, FormToken, async () => (await cases.ReportAsync(Staff, request, CancellationToken.None))?.Id);
         if (caseId is null)
         {
             Problem = "Het pestprotocol van de school kon niet worden gestart; het signaal is niet opgeslagen. Probeer het opnieuw of waarschuw de anti-pestcoördinator.";
-            await LoadPupilsAsync(staff, ct);
+            await LoadPupilsAsync(ct);
             return Page();
         }
         return LocalRedirect($"/melden/gemeld/{caseId}");
     }
 
-    private async Task LoadPupilsAsync(Staff staff, CancellationToken ct)
+    private async Task LoadPupilsAsync(CancellationToken ct)
     {
         var query = from p in db.Pupils.AsNoTracking()
                     join g in db.Groups on p.GroupId equals g.Id
-                    where p.SchoolId == staff.SchoolId
+                    where p.SchoolId == Staff.SchoolId
                     select new { p, g };
         var chosenIds = Pupils.Select(p => p.PupilId).OfType<string>().ToList();
         Chosen = (await query.Where(x => chosenIds.Contains(x.p.Id)).Select(x => new PupilOption(x.p.Id, x.p.FirstName + " " + x.p.LastName, x.g.Name)).ToListAsync(ct))

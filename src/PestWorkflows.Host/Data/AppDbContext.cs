@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Identity;
-using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Schools;
 
 namespace PestWorkflows.Host.Data;

@@ -14,7 +14,7 @@ namespace PestWorkflows.Host.Designer;
 /// <c>/elsa/api</c> on this origin with the same cookie.
 /// </summary>
 [Authorize(Policy = Policies.DesignerPage)]
-public sealed class DesignerPageModel(StudioFiles studio, StaffAccessor staffAccessor, AppDbContext db) : PageModel
+public sealed class DesignerPageModel(StudioFiles studio, AppDbContext db) : StaffPageModel
 {
     public DesignerElement Element { get; private set; }
     public string? Id { get; private set; }
@@ -45,8 +45,7 @@ public sealed class DesignerPageModel(StudioFiles studio, StaffAccessor staffAcc
             _ => (DesignerElement.DefinitionList, (string?)null),
         };
         if (view == "werkstroom" && Id is null) return LocalRedirect("/designer/");
-        if (await staffAccessor.GetAsync(User) is { } staff)
-            SchoolName = await db.Schools.Where(s => s.Id == staff.SchoolId).Select(s => s.Name).FirstOrDefaultAsync() ?? "";
+        SchoolName = await db.Schools.Where(s => s.Id == Staff.SchoolId).Select(s => s.Name).FirstOrDefaultAsync() ?? "";
         return Page();
     }
 }

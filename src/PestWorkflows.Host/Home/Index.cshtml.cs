@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
@@ -11,59 +13,101 @@ using PestWorkflows.Host.Shared;
 namespace PestWorkflows.Host.Home;
 
 /// <summary>
-/// The start page is the inbox ("Mijn taken"): the open tasks the signed-in person may act on,
-/// assigned to them or waiting for their role, the earliest deadline first.
+/// The start page is the inbox ("Mijn taken"): the open tasks waiting for the signed-in person,
+/// assigned to them or to their role, the earliest deadline first, a page at a time; filters narrow
+/// it down, and the coordinator and the leader can see every open task of the school.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class IndexModel(StaffAccessor staffAccessor, TaskService tasks, CaseService cases, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class IndexModel(InboxService inbox, TaskService tasks, StaffAccess access, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
-    public string DisplayName { get; private set; } = "";
+    public const int PageSize = 25;
+
+    /// <summary>The filters as they appear in the address (<c>?filter=</c>) and on the buttons.</summary>
+    public static readonly IReadOnlyList<(string Key, InboxView View, string Label)> Filters =
+    [
+        ("", InboxView.Waiting, "Voor mij"),
+        ("mij", InboxView.Mine, "Aan mij toegewezen"),
+        ("rol", InboxView.Role, "Voor mijn rol"),
+        ("te-laat", InboxView.Overdue, "Te laat"),
+        ("vandaag", InboxView.DueToday, "Vandaag klaar"),
+        ("alle", InboxView.All, "Alle open taken"),
+    ];
+
+    [BindProperty(SupportsGet = true, Name = "filter")] public string? Filter { get; set; }
+    [BindProperty(SupportsGet = true, Name = "pagina")] public int PageNumber { get; set; } = 1;
+
     public IReadOnlyList<InboxRow> Rows { get; private set; } = [];
+    public InboxPage Result { get; private set; } = null!;
+    public InboxView View { get; private set; }
     public DateTimeOffset Now { get; private set; }
     [TempData] public string? Message { get; set; }
     [TempData] public string? Problem { get; set; }
 
+    /// <summary>The filters this person gets: "Alle open taken" only for those who may hand tasks out.</summary>
+    public IEnumerable<(string Key, InboxView View, string Label)> VisibleFilters =>
+        Filters.Where(f => f.View != InboxView.All || InboxService.SeesAllOpen(Staff));
+
+    public string FilterLabel => Filters.First(f => f.View == View).Label;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        DisplayName = staff.DisplayName;
+        View = VisibleFilters.FirstOrDefault(f => f.Key == (Filter ?? "")).View; // an unknown filter is the first view
         Now = clock.GetUtcNow();
-        var open = await tasks.ActionableBy(staff).AsNoTracking().ToListAsync(ct);
+        Result = await inbox.PageAsync(Staff, View, PageNumber, PageSize, ct);
+        // A page past the end (tasks done meanwhile) shows the last page rather than an empty list.
+        if (Result.Items.Count == 0 && Result.Total > 0 && PageNumber > 1)
+            Result = await inbox.PageAsync(Staff, View, Result.PageCount, PageSize, ct);
+
+        var open = Result.Items;
         var caseIds = open.Select(t => t.CaseId).Distinct().ToList();
         var pupils = await (from cp in db.CasePupils
                             join p in db.Pupils on cp.PupilId equals p.Id
                             where caseIds.Contains(cp.CaseId)
                             select new { cp.CaseId, Name = p.FirstName + " " + p.LastName, cp.Role }).ToListAsync(ct);
         // A task waiting for one's role can belong to a case one may not (yet) open: no link to a 404.
-        var visible = (await cases.Visible(staff).Where(c => caseIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
-        Rows = open
-            .OrderBy(t => t.DueAt ?? DateTimeOffset.MaxValue).ThenByDescending(t => t.Priority).ThenBy(t => t.CreatedAt)
-            .Select(t => new InboxRow(
+        var visible = (await access.Cases(Staff).Where(c => caseIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        var assigneeIds = open.Select(t => t.AssigneeUserId).OfType<string>().Distinct().ToList();
+        var names = await db.Users.Where(u => assigneeIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        Rows = open.Select(t => new InboxRow(
                 t.Id, t.CaseId, t.Title, t.Step,
                 string.Join(", ", pupils.Where(p => p.CaseId == t.CaseId).Select(p => $"{p.Name} ({PupilRoles.Dutch(p.Role)})")),
                 t.DueAt,
                 t.DueAt is { } due && due <= Now,
                 t.DueAt is { } today && today > Now && DutchTime.IsToday(today, Now),
-                t.AssigneeUserId == staff.Id,
+                t.AssigneeUserId == Staff.Id,
+                t.AssigneeUserId is { } other && other != Staff.Id ? names.GetValueOrDefault(other) ?? "een collega" : null,
                 RoleLabels.Dutch(t.CandidateRole),
-                visible.Contains(t.CaseId)))
+                visible.Contains(t.CaseId),
+                t.AssigneeUserId is null && AccessRules.MayActOn(Staff, t),
+                AccessRules.MayAssign(Staff, t)))
             .ToList();
         return Page();
     }
 
     public Task<IActionResult> OnPostClaimAsync(string id, CancellationToken ct) =>
-        ChangeAsync(staff => tasks.ClaimAsync(staff, id, ct), "Je hebt de taak opgepakt.");
+        ChangeAsync(tasks.ClaimAsync(Staff, id, ct), "Je hebt de taak opgepakt.");
 
     public Task<IActionResult> OnPostReleaseAsync(string id, CancellationToken ct) =>
-        ChangeAsync(staff => tasks.ReleaseAsync(staff, id, ct), "Je hebt de taak teruggegeven.");
+        ChangeAsync(tasks.ReleaseAsync(Staff, id, ct), "Je hebt de taak teruggegeven.");
 
-    private async Task<IActionResult> ChangeAsync(Func<Staff, Task<TaskOperationResult>> change, string done)
+    private async Task<IActionResult> ChangeAsync(Task<TaskOperationResult> change, string done)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        var result = await change(staff);
+        var result = await change;
         if (result.Failure == TaskFailure.None) Message = done;
         else Problem = result.Message;
-        // Back to the inbox with a GET, so a refresh does not send the form again.
-        return LocalRedirect("/");
+        // Back to the same view with a GET, so a refresh does not send the form again.
+        return LocalRedirect(PageUrl(PageNumber));
+    }
+
+    /// <summary>The inbox's address with a filter and a page number.</summary>
+    public string PageUrl(int page, string? filter = null)
+    {
+        var key = filter ?? Filter;
+        var query = new Dictionary<string, string?>
+        {
+            ["filter"] = key is { Length: > 0 } ? key : null,
+            ["pagina"] = page > 1 ? page.ToString(CultureInfo.InvariantCulture) : null,
+        };
+        return QueryHelpers.AddQueryString("/", query.Where(q => q.Value is not null)!);
     }
 }

@@ -7,18 +7,23 @@ using PestWorkflows.Host.Data;
 
 namespace PestWorkflows.Host.Identity;
 
-/// <summary>The signed-in staff member: who, which school, which roles.</summary>
+/// <summary>
+/// The signed-in staff member: who, which school, which roles. An endpoint takes it as a parameter
+/// (<see cref="BindAsync"/>), a page from <see cref="StaffPageModel"/>; what they may do is in Access/AccessRules.
+/// </summary>
 public sealed record Staff(string Id, string SchoolId, string DisplayName, IReadOnlySet<string> Roles)
 {
+    /// <summary>
+    /// Minimal API binding, from <see cref="StaffAccessor"/> (read once per request). Endpoints that take a
+    /// <see cref="Staff"/> require <see cref="Policies.Staff"/>, which lets no request without one through;
+    /// should one slip by anyway, binding fails with a 400 rather than running the handler without a person.
+    /// </summary>
+    public static async ValueTask<Staff?> BindAsync(HttpContext context) =>
+        await context.RequestServices.GetRequiredService<StaffAccessor>().GetAsync(context.User);
+
     public bool IsCoordinator => Roles.Contains(StaffRoles.Coordinator);
     public bool IsLeader => Roles.Contains(StaffRoles.Leader);
     public bool IsAdmin => Roles.Contains(StaffRoles.Admin);
-
-    /// <summary>Coordinators, leaders and admins see every case of their school; others only their own.</summary>
-    public bool SeesAllCasesOfSchool => IsCoordinator || IsLeader || IsAdmin;
-
-    /// <summary>Coordinators and leaders may hand tasks to someone else.</summary>
-    public bool MayAssignTasks => IsCoordinator || IsLeader || IsAdmin;
 
     /// <summary>A staff member belongs to a school and has a role there.</summary>
     public bool IsStaffMember => SchoolId.Length > 0 && Roles.Count > 0;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
@@ -17,7 +18,7 @@ namespace PestWorkflows.Host.Inbox;
 /// beside it. A task of another school, or of a case the person has no part in, does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks, CaseService cases, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class TaskPageModel(TaskService tasks, CaseService cases, IAuthorizationService authorization, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     /// <summary>Form fields carry this prefix, so a field named like the page's own inputs cannot clash.</summary>
     public const string FieldPrefix = "veld.";
@@ -26,6 +27,8 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
     public CaseDto? Case { get; private set; }
     public bool MayAct { get; private set; }
     public bool IsMine { get; private set; }
+    /// <summary>The person may hand this open task to someone else (coordinator, leader).</summary>
+    public bool MayAssign { get; private set; }
     public DateTimeOffset Now { get; private set; }
     public Dictionary<string, string[]> Errors { get; private set; } = new();
     public string? Problem { get; private set; }
@@ -44,20 +47,18 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        return await LoadAsync(staff, id, ct) ? Page() : this.NotFoundPage();
+        return await LoadAsync(id, ct) ? Page() : this.NotFoundPage();
     }
 
     public async Task<IActionResult> OnPostAsync(string id, string? outcome, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        if (!await LoadAsync(staff, id, ct)) return this.NotFoundPage();
+        if (!await LoadAsync(id, ct)) return this.NotFoundPage();
 
         var result = new JsonObject();
         if (outcome is { Length: > 0 }) result["outcome"] = outcome;
         foreach (var field in Current.Fields) if (Value(field) is { } value) result[field.Name] = value;
 
-        var done = await tasks.CompleteAsync(staff, id, result, ct);
+        var done = await tasks.CompleteAsync(Staff, id, result, ct);
         switch (done.Failure)
         {
             case TaskFailure.None:
@@ -74,10 +75,10 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
                 Problem = done.Message;
                 break;
         }
-        await LoadAsync(staff, id, ct); // someone else may have completed it meanwhile: show it as it is now
+        await LoadAsync(id, ct); // someone else may have completed it meanwhile: show it as it is now
         if (done.Failure == TaskFailure.NotOpen && Current.Status != nameof(CaseTaskStatus.Open))
         {
-            Problem = Current.CompletedBy is { } by && by.Id != staff.Id
+            Problem = Current.CompletedBy is { } by && by.Id != Staff.Id
                 ? $"{by.Name} heeft deze taak net afgerond. Wat jij invulde is niet opgeslagen; je ziet het hieronder nog."
                 : "Deze taak is al afgerond. Wat je nu invulde is niet opgeslagen; je ziet het hieronder nog.";
             Unsaved = Current.Fields.Select(f => (f.Label, string.Join(", ", Posted(f.Name).Select(v => f.Options?.FirstOrDefault(o => o.Value == v)?.Label ?? v))))
@@ -87,38 +88,61 @@ public sealed class TaskPageModel(StaffAccessor staffAccessor, TaskService tasks
     }
 
     public Task<IActionResult> OnPostClaimAsync(string id, CancellationToken ct) =>
-        ChangeAsync(id, staff => tasks.ClaimAsync(staff, id, ct), "Je hebt de taak opgepakt.", ct);
+        ChangeAsync(id, () => tasks.ClaimAsync(Staff, id, ct), "Je hebt de taak opgepakt.", ct);
 
     public Task<IActionResult> OnPostReleaseAsync(string id, CancellationToken ct) =>
-        ChangeAsync(id, staff => tasks.ReleaseAsync(staff, id, ct), "Je hebt de taak teruggegeven.", ct);
+        ChangeAsync(id, () => tasks.ReleaseAsync(Staff, id, ct), "Je hebt de taak teruggegeven.", ct);
 
-    private async Task<IActionResult> ChangeAsync(string id, Func<Staff, Task<TaskOperationResult>> change, string done, CancellationToken ct)
+    /// <summary>"person:{id}" or "role:{role}", as the assign form's list posts it.</summary>
+    [BindProperty(Name = "aan")] public string? AssignTo { get; set; }
+    [BindProperty(Name = "reden")] public string? AssignReason { get; set; }
+
+    /// <summary>Whom the task can be handed to: the roles, then the school's staff.</summary>
+    public IReadOnlyList<(string Value, string Label)> AssignOptions { get; private set; } = [];
+
+    public Task<IActionResult> OnPostAssignAsync(string id, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        if (!await LoadAsync(staff, id, ct)) return this.NotFoundPage();
-        var result = await change(staff);
+        var request = AssignTo switch
+        {
+            { } to when to.StartsWith("person:", StringComparison.Ordinal) => new AssignTaskRequest(to["person:".Length..], null, AssignReason),
+            { } to when to.StartsWith("role:", StringComparison.Ordinal) => new AssignTaskRequest(null, to["role:".Length..], AssignReason),
+            _ => new AssignTaskRequest(null, null, AssignReason),
+        };
+        return ChangeAsync(id, () => tasks.AssignAsync(Staff, id, request, ct), "Je hebt de taak toegewezen.", ct);
+    }
+
+    private async Task<IActionResult> ChangeAsync(string id, Func<Task<TaskOperationResult>> change, string done, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return this.NotFoundPage();
+        var result = await change();
         if (result.Failure == TaskFailure.None)
         {
             Message = done;
             return LocalRedirect($"/taken/{Uri.EscapeDataString(id)}");
         }
+        if (result.Failure == TaskFailure.NotFound) return this.NotFoundPage();
         Problem = result.Message;
-        await LoadAsync(staff, id, ct);
+        Errors = result.Errors ?? new();
+        await LoadAsync(id, ct);
         return Page();
     }
 
     /// <summary>Loads the task and its case; false when this person may neither act on the task nor see its case.</summary>
-    private async Task<bool> LoadAsync(Staff staff, string id, CancellationToken ct)
+    private async Task<bool> LoadAsync(string id, CancellationToken ct)
     {
-        var task = await tasks.FindAsync(staff, id, ct);
-        if (task is null) return false;
-        MayAct = TaskService.MayAct(staff, task) && task.Status == CaseTaskStatus.Open;
-        IsMine = task.AssigneeUserId == staff.Id;
-        Case = await cases.GetAsync(staff, task.CaseId, ct);
-        if (!TaskService.MayAct(staff, task) && Case is null) return false;
+        var task = await tasks.FindAsync(Staff, id, ct);
+        if (task is null || !(await authorization.AuthorizeAsync(User, task, AccessOperations.SeeTask)).Succeeded) return false;
+        MayAct = AccessRules.MayActOn(Staff, task) && task.Status == CaseTaskStatus.Open;
+        MayAssign = AccessRules.MayAssign(Staff, task) && task.Status == CaseTaskStatus.Open;
+        IsMine = task.AssigneeUserId == Staff.Id;
+        Case = await cases.GetAsync(Staff, task.CaseId, ct);
         Now = clock.GetUtcNow();
-        var names = await cases.NamesAsync(staff.SchoolId, ct);
-        var mapper = new TaskMapper(names, await cases.StaffOptionsAsync(staff.SchoolId, ct), Now);
+        var names = await cases.NamesAsync(Staff.SchoolId, ct);
+        var staffOptions = await cases.StaffOptionsAsync(Staff.SchoolId, ct);
+        var mapper = new TaskMapper(names, staffOptions, Now);
+        if (MayAssign)
+            AssignOptions = TaskService.AssignableRoles.Select(r => ("role:" + r, "De rol " + RoleLabels.Dutch(r)))
+                .Concat(staffOptions.Select(o => ("person:" + o.Value, o.Label))).ToList();
         Current = mapper.Map(task, Case?.OpenTasks.FirstOrDefault(t => t.Id == id)?.Summary);
         if (Case is not null) Notes = await CaseNotes.LoadAsync(db, Case.Id, names, ct);
         return true;

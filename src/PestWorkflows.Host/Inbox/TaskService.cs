@@ -5,10 +5,12 @@ using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Schools;
+using PestWorkflows.Host.Shared;
 
 namespace PestWorkflows.Host.Inbox;
 
@@ -20,21 +22,9 @@ public sealed record TaskOperationResult(TaskFailure Failure, string? Message = 
     public static readonly TaskOperationResult Ok = new(TaskFailure.None);
 }
 
-/// <summary>Reading, claiming, assigning and completing tasks, with the school's access rules.</summary>
-public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, WorkflowInstanceStore engineInstances, TimeProvider clock)
+/// <summary>Reading, claiming, assigning and completing tasks, with the school's access rules (Access/AccessRules).</summary>
+public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRuntime runtime, WorkflowInstanceStore engineInstances, TimeProvider clock)
 {
-    /// <summary>A staff member may act on a task of their school that is assigned to them, or that
-    /// is unassigned and meant for one of their roles. The coordinator may act on every task.</summary>
-    public static bool MayAct(Staff staff, CaseTask task) =>
-        task.SchoolId == staff.SchoolId &&
-        (staff.IsCoordinator
-         || task.AssigneeUserId == staff.Id
-         || (task.AssigneeUserId is null && task.CandidateRole is { } role && staff.Roles.Contains(role)));
-
-    public IQueryable<CaseTask> ActionableBy(Staff staff) =>
-        db.Tasks.Where(t => t.SchoolId == staff.SchoolId && t.Status == CaseTaskStatus.Open &&
-            (t.AssigneeUserId == staff.Id || (t.AssigneeUserId == null && t.CandidateRole != null && staff.Roles.Contains(t.CandidateRole))));
-
     /// <summary>Finds a task of the caller's school; another school's task is "not found", not "forbidden".</summary>
     public async Task<CaseTask?> FindAsync(Staff staff, string id, CancellationToken ct) =>
         await db.Tasks.Include(t => t.History).FirstOrDefaultAsync(t => t.Id == id && t.SchoolId == staff.SchoolId, ct);
@@ -46,8 +36,7 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, Workfl
     {
         var task = await FindAsync(staff, taskId, ct);
         if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
-        if (!MayAct(staff, task) && !await CanSeeCaseAsync(staff, task, ct)) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
-        if (!MayAct(staff, task)) return new(TaskFailure.Forbidden, "Deze taak is niet voor jou.");
+        if (!AccessRules.MayActOn(staff, task)) return await NotYoursAsync(staff, task, "Deze taak is niet voor jou.", ct);
         if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
 
         var errors = await ValidateAsync(staff, task, result, ct);
@@ -88,9 +77,9 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, Workfl
     private Task<string?> BookmarkIdAsync(string tenantId, string taskId, CancellationToken ct) =>
         engineInstances.FindOpenBookmarkIdAsync(tenantId, StimulusHasher.Hash(HumanTaskActivity.TaskBookmarkName, new JsonObject { ["taskId"] = taskId }, null), ct);
 
-    private async Task<bool> CanSeeCaseAsync(Staff staff, CaseTask task, CancellationToken ct) =>
-        staff.SeesAllCasesOfSchool || await db.Cases.AnyAsync(c => c.Id == task.CaseId && c.ReporterId == staff.Id, ct)
-        || await db.Tasks.AnyAsync(t => t.CaseId == task.CaseId && (t.AssigneeUserId == staff.Id || t.CompletedByUserId == staff.Id), ct);
+    /// <summary>A task one may not do this with: "forbidden" when one may see it, else as if it did not exist.</summary>
+    private async Task<TaskOperationResult> NotYoursAsync(Staff staff, CaseTask task, string message, CancellationToken ct) =>
+        await access.MaySeeTaskAsync(staff, task, ct) ? new(TaskFailure.Forbidden, message) : new(TaskFailure.NotFound, "Deze taak bestaat niet.");
 
     /// <summary>Checks the outcome and every field against the task's own form; errors are keyed by field name.</summary>
     private async Task<Dictionary<string, string[]>> ValidateAsync(Staff staff, CaseTask task, JsonObject? result, CancellationToken ct)
@@ -160,49 +149,74 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, Workfl
     {
         var task = await FindAsync(staff, taskId, ct);
         if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
+        if (!AccessRules.MayActOn(staff, task)) return await NotYoursAsync(staff, task, "Deze taak is niet voor jouw rol.", ct);
         if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
         if (task.AssigneeUserId == staff.Id) return TaskOperationResult.Ok;
         if (task.AssigneeUserId is not null) return new(TaskFailure.NotOpen, "Deze taak is al opgepakt door een collega.");
-        if (!MayAct(staff, task)) return new(TaskFailure.Forbidden, "Deze taak is niet voor jouw rol.");
-        return await ChangeAsync(task, staff.Id, task.CandidateRole, "Claimed", staff, null, ct);
+        return await ChangeAsync(task, staff.Id, task.CandidateRole, "Claimed", staff, null, null, ct);
     }
 
     public async Task<TaskOperationResult> ReleaseAsync(Staff staff, string taskId, CancellationToken ct)
     {
         var task = await FindAsync(staff, taskId, ct);
         if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
+        if (!AccessRules.MayRelease(staff, task))
+            return await NotYoursAsync(staff, task, "Je kunt alleen je eigen taken teruggeven. Wil je een taak van een collega anders beleggen? Wijs hem toe, met een reden.", ct);
         if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
-        if (task.AssigneeUserId != staff.Id && !staff.MayAssignTasks) return new(TaskFailure.Forbidden, "Je kunt alleen je eigen taken teruggeven.");
         if (task.CandidateRole is null) return new(TaskFailure.Invalid, "Deze taak is persoonlijk toegewezen; wijs hem toe aan een ander.",
             new() { ["role"] = ["Deze taak heeft geen rol om naar terug te gaan."] });
-        return await ChangeAsync(task, null, task.CandidateRole, "Released", staff, null, ct);
+        return await ChangeAsync(task, null, task.CandidateRole, "Released", staff, null, null, ct);
     }
 
+    /// <summary>The longest reason for a reassignment.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>The roles a task can be handed to.</summary>
+    public static readonly IReadOnlyList<string> AssignableRoles = [StaffRoles.Coordinator, StaffRoles.Teacher, StaffRoles.Leader];
+
+    /// <summary>
+    /// Hands a task to a person or a role (coordinator and leader), always with a reason: it is taken
+    /// away from whoever had it, so the task's history and the case's timeline say why.
+    /// </summary>
     public async Task<TaskOperationResult> AssignAsync(Staff staff, string taskId, AssignTaskRequest request, CancellationToken ct)
     {
         var task = await FindAsync(staff, taskId, ct);
         if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
-        if (!staff.MayAssignTasks) return new(TaskFailure.Forbidden, "Alleen de anti-pestcoördinator en de directie kunnen taken toewijzen.");
+        if (!AccessRules.MayAssign(staff, task))
+            return await NotYoursAsync(staff, task, "Alleen de anti-pestcoördinator en de directie kunnen taken toewijzen.", ct);
         if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
+        var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.UserId) == string.IsNullOrWhiteSpace(request.Role))
-            return new(TaskFailure.Invalid, "Kies een medewerker of een rol.", new() { ["userId"] = ["Geef precies één van userId en role."] });
+            errors["userId"] = ["Kies een medewerker of een rol (niet allebei)."];
+        else if (request.UserId is { Length: > 0 } id && !await db.Users.AnyAsync(u => u.Id == id && u.SchoolId == staff.SchoolId, ct))
+            errors["userId"] = ["Deze medewerker bestaat niet op deze school."];
+        else if (request.Role is { Length: > 0 } role && !AssignableRoles.Contains(role))
+            errors["role"] = [$"Kies een rol: {string.Join(", ", AssignableRoles)}."];
+        if (string.IsNullOrWhiteSpace(request.Reason)) errors["reason"] = ["Geef een reden waarom de taak naar een ander gaat."];
+        else if (request.Reason.Trim().Length > MaxReasonLength) errors["reason"] = [$"De reden is te lang (maximaal {MaxReasonLength} tekens)."];
+        if (errors.Count > 0)
+            return new(TaskFailure.Invalid, errors.ContainsKey("userId") || errors.ContainsKey("role") ? "De taak is niet toegewezen: kies aan wie hij gaat." : "De taak is niet toegewezen: geef een reden.", errors);
+
+        var reason = request.Reason!.Trim();
+        string to;
         if (request.UserId is { Length: > 0 } userId)
         {
-            if (!await db.Users.AnyAsync(u => u.Id == userId && u.SchoolId == staff.SchoolId, ct))
-                return new(TaskFailure.Invalid, "Onbekende medewerker.", new() { ["userId"] = ["Deze medewerker bestaat niet op deze school."] });
-            return await ChangeAsync(task, userId, task.CandidateRole, "Assigned", staff, userId, ct);
+            to = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstAsync(ct);
+            return await ChangeAsync(task, userId, task.CandidateRole, "Assigned", staff, $"{userId}: {reason}", $"'{task.Title}' is toegewezen aan {to}. Reden: {reason}", ct);
         }
-        if (!new[] { StaffRoles.Coordinator, StaffRoles.Teacher, StaffRoles.Leader }.Contains(request.Role))
-            return new(TaskFailure.Invalid, "Onbekende rol.", new() { ["role"] = ["Kies Coordinator, Teacher of Leader."] });
-        return await ChangeAsync(task, null, request.Role, "Assigned", staff, request.Role, ct);
+        to = "de rol " + RoleLabels.Dutch(request.Role);
+        return await ChangeAsync(task, null, request.Role, "Assigned", staff, $"{request.Role}: {reason}", $"'{task.Title}' is toegewezen aan {to}. Reden: {reason}", ct);
     }
 
-    private async Task<TaskOperationResult> ChangeAsync(CaseTask task, string? assignee, string? role, string action, Staff by, string? detail, CancellationToken ct)
+    /// <param name="timeline">A line for the case's timeline, for a change the case's readers should see.</param>
+    private async Task<TaskOperationResult> ChangeAsync(CaseTask task, string? assignee, string? role, string action, Staff by, string? detail, string? timeline, CancellationToken ct)
     {
         task.AssigneeUserId = assignee;
         task.CandidateRole = role;
         task.Revision++;
-        db.TaskHistory.Add(new CaseTaskHistory { TaskId = task.Id, At = clock.GetUtcNow(), Action = action, ByUserId = by.Id, Detail = detail });
+        var now = clock.GetUtcNow();
+        db.TaskHistory.Add(new CaseTaskHistory { TaskId = task.Id, At = now, Action = action, ByUserId = by.Id, Detail = detail });
+        if (timeline is not null) db.Timeline.Add(new TimelineEntry { CaseId = task.CaseId, At = now, Kind = "TaskAssigned", Text = timeline, ActorUserId = by.Id });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -214,6 +228,6 @@ public sealed class TaskService(AppDbContext db, WorkflowRuntime runtime, Workfl
         }
     }
 
-    public static IReadOnlyList<TaskField> Fields(CaseTask task) => JsonSerializer.Deserialize<List<TaskField>>(task.FieldsJson, ProtocolEffectHandler.Json)!;
-    public static IReadOnlyList<TaskOutcome> Outcomes(CaseTask task) => JsonSerializer.Deserialize<List<TaskOutcome>>(task.OutcomesJson, ProtocolEffectHandler.Json)!;
+    private static IReadOnlyList<TaskField> Fields(CaseTask task) => TaskForm.Fields(task);
+    private static IReadOnlyList<TaskOutcome> Outcomes(CaseTask task) => TaskForm.Outcomes(task);
 }

@@ -11,14 +11,13 @@ namespace PestWorkflows.Host.Pupils;
 /// the pupil (PupilService.Openable) gets the same 404 as for a pupil that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class PupilPageModel(StaffAccessor staffAccessor, PupilService pupils) : PageModel
+public sealed class PupilPageModel(PupilService pupils) : StaffPageModel
 {
     public PupilChronology Pupil { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string pupilId, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
-        if (await pupils.ChronologyAsync(staff, pupilId, ct) is not { } found) return this.NotFoundPage();
+        if (await pupils.ChronologyAsync(Staff, pupilId, ct) is not { } found) return this.NotFoundPage();
         Pupil = found;
         return Page();
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Identity;
@@ -7,18 +8,12 @@ using PestWorkflows.Host.Schools;
 namespace PestWorkflows.Host.Pupils;
 
 /// <summary>A pupil's page: who may open it, and the pupil's chronology across all their cases.</summary>
-public sealed class PupilService(AppDbContext db, CaseService cases)
+public sealed class PupilService(AppDbContext db, StaffAccess access)
 {
     public const int MaxSearchResults = 50;
 
-    /// <summary>
-    /// Pupils whose page the staff member may open: every pupil of their school for coordinators,
-    /// leaders and admins; for a teacher the pupils of the groups they teach. Anyone else sees none.
-    /// </summary>
-    public IQueryable<Pupil> Openable(Staff staff) =>
-        staff.SeesAllCasesOfSchool
-            ? db.Pupils.Where(p => p.SchoolId == staff.SchoolId)
-            : db.Pupils.Where(p => p.SchoolId == staff.SchoolId && db.Groups.Any(g => g.Id == p.GroupId && g.TeacherUserId == staff.Id));
+    /// <summary>Pupils whose page the staff member may open (AccessRules.OpenPupilRecord).</summary>
+    public IQueryable<Pupil> Openable(Staff staff) => access.PupilRecords(staff);
 
     /// <summary>Of these pupils, the ones whose page this person may open (to link their names).</summary>
     public async Task<IReadOnlySet<string>> OpenableAmongAsync(Staff staff, IEnumerable<string> pupilIds, CancellationToken ct)
@@ -64,7 +59,7 @@ public sealed class PupilService(AppDbContext db, CaseService cases)
                           select new { c.Id, cp.Role, c.Status, c.CurrentStep, c.CurrentStepTitle, c.IsOverdue, c.ReportedAt, c.ClosedAt }).ToListAsync(ct);
         var caseIds = rows.Select(r => r.Id).ToList();
         // Whether a dossier opens is the cases' own rule, not the pupil page's.
-        var openable = (await cases.Visible(staff).Where(c => caseIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        var openable = (await access.Cases(staff).Where(c => caseIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
         var roles = rows.ToDictionary(r => r.Id, r => r.Role);
 
         var lines = await db.Timeline.AsNoTracking().Where(t => caseIds.Contains(t.CaseId))

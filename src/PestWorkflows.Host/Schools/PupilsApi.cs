@@ -21,19 +21,15 @@ public static class PupilsApi
     }
 
     /// <summary>What the pupil's page shows; a pupil this person may not open is "not found", as one that does not exist.</summary>
-    private static async Task<Results<Ok<PupilChronology>, ProblemHttpResult, UnauthorizedHttpResult>> Chronology(
-        string id, HttpContext http, StaffAccessor staffAccessor, PupilService pupils, CancellationToken ct)
-    {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
-        return await pupils.ChronologyAsync(staff, id, ct) is { } found
+    private static async Task<Results<Ok<PupilChronology>, ProblemHttpResult>> Chronology(
+        string id, Staff staff, PupilService pupils, CancellationToken ct) =>
+        await pupils.ChronologyAsync(staff, id, ct) is { } found
             ? TypedResults.Ok(found)
             : TypedResults.Problem(Problems.NotFound("Deze leerling bestaat niet of je mag hem niet zien."));
-    }
 
-    private static async Task<Results<Ok<IReadOnlyList<PupilDto>>, UnauthorizedHttpResult>> Search(
-        string? search, HttpContext http, StaffAccessor staffAccessor, AppDbContext db, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<PupilDto>>> Search(
+        string? search, Staff staff, AppDbContext db, CancellationToken ct)
     {
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         var query = from p in db.Pupils.AsNoTracking()
                     join g in db.Groups on p.GroupId equals g.Id
                     where p.SchoolId == staff.SchoolId

@@ -112,12 +112,13 @@ public sealed class AccessTests : IAsyncLifetime
     public async Task A_role_task_can_be_claimed_released_and_assigned()
     {
         var step1 = (string)(await _s.TaskAsync(HostApp.Coordinator, _caseByTeacher1, "Pestprotocol.DiscussWithCoordinator"))["id"]!;
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(HostApp.Teacher2, HttpMethod.Post, $"/api/tasks/{step1}/assign", new JsonObject { ["role"] = "Teacher" }));
+        // Teacher 2 has no part in the case: for her the task does not exist (Access/AccessRules).
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(HostApp.Teacher2, HttpMethod.Post, $"/api/tasks/{step1}/assign", new JsonObject { ["role"] = "Teacher", ["reason"] = "x" }));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(HostApp.Coordinator, HttpMethod.Post, $"/api/tasks/{step1}/claim"));
         var mine = (await (await _s.As(HostApp.Coordinator)).GetJsonAsync("/api/tasks?assignedToMe=true")).AsArray();
         Assert.Single(mine, t => (string?)t!["id"] == step1);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(HostApp.Coordinator, HttpMethod.Post, $"/api/tasks/{step1}/release"));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(HostApp.Coordinator, HttpMethod.Post, $"/api/tasks/{step1}/assign", new JsonObject { ["role"] = "Leader" }));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(HostApp.Coordinator, HttpMethod.Post, $"/api/tasks/{step1}/assign", new JsonObject { ["role"] = "Leader", ["reason"] = "De directie neemt het over." }));
         var leader = (await (await _s.As(HostApp.Leader)).GetJsonAsync("/api/tasks")).AsArray();
         var task = Assert.Single(leader, t => (string?)t!["id"] == step1)!;
         var history = task["history"]!.AsArray().Select(h => (string?)h!["action"]).ToList();

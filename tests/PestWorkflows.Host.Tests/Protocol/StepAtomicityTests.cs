@@ -90,7 +90,7 @@ public sealed class StepAtomicityTests
             teacher1Id = await db.Users.Where(u => u.Email == HostApp.Teacher1).Select(u => u.Id).SingleAsync();
             teacher2Id = await db.Users.Where(u => u.Email == HostApp.Teacher2).Select(u => u.Id).SingleAsync();
         }
-        await (await s.As(HostApp.Coordinator)).PostJsonAsync($"/api/tasks/{taskId}/assign", new JsonObject { ["userId"] = teacher1Id });
+        await (await s.As(HostApp.Coordinator)).PostJsonAsync($"/api/tasks/{taskId}/assign", new JsonObject { ["userId"] = teacher1Id, ["reason"] = "Zij kent de leerling." });
 
         // Teacher 1 passed every check; between those checks and her step, the task went to teacher 2.
         handOver.TaskId = taskId;

@@ -34,14 +34,13 @@ public static class ElsaTasksAndEventsApi
 
     /// <summary>A protocol task goes through the inbox's rules; any other id is an Elsa RunTask,
     /// which only those who may use the designer complete, and only in instances they see.</summary>
-    private static async Task<IResult> CompleteTask(string id, HttpContext http, StaffAccessor staffAccessor, TaskService tasks, AppDbContext db,
+    private static async Task<IResult> CompleteTask(string id, Staff staff, HttpContext http, TaskService tasks, AppDbContext db,
         DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         var (body, errors) = await JsonBody.ReadAsync<JsonObject>(http.Request, ct);
         if (errors is not null) return TypedResults.ValidationProblem(errors, title: "De taak kon niet worden gelezen.");
         if (await TasksApi.IsCaseTaskAsync(db, id, ct))
-            return await TasksApi.RunAsync(http, staffAccessor, staff => tasks.CompleteAsync(staff, id, body!["result"] as JsonObject, ct));
-        if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
+            return TasksApi.ToHttp(await tasks.CompleteAsync(staff, id, body!["result"] as JsonObject, ct));
         if (!staff.IsCoordinator && !staff.IsAdmin) return TypedResults.Problem(Problems.NotFound("Deze taak bestaat niet."));
         return await CompleteRunTask(id, body!["result"]?.DeepClone(), scope, services, ct);
     }

@@ -1,4 +1,4 @@
-namespace PestWorkflows.Host.Inbox;
+namespace PestWorkflows.Host.Cases;
 
 public sealed record TaskOptionDto(string Value, string Label);
 
@@ -8,7 +8,7 @@ public sealed record TaskFieldDto(string Name, string Label, string Type, bool R
 
 public sealed record TaskOutcomeDto(string Name, string Label);
 
-public sealed record TaskHistoryDto(DateTimeOffset At, string Action, Cases.PersonDto? By, string? Detail);
+public sealed record TaskHistoryDto(DateTimeOffset At, string Action, PersonDto? By, string? Detail);
 
 /// <summary>Everything a client needs to show and complete a task without knowing the protocol.</summary>
 public sealed record TaskDto(
@@ -19,7 +19,7 @@ public sealed record TaskDto(
     string ActivityType,
     int Step,
     string Status,
-    Cases.PersonDto? Assignee,
+    PersonDto? Assignee,
     string? Role,
     DateTimeOffset? DueAt,
     DateTimeOffset? FollowUpAt,
@@ -28,9 +28,10 @@ public sealed record TaskDto(
     IReadOnlyList<TaskOutcomeDto> Outcomes,
     IReadOnlyList<TaskFieldDto> Fields,
     string? Outcome,
-    Cases.PersonDto? CompletedBy,
+    PersonDto? CompletedBy,
     DateTimeOffset? CompletedAt,
     string? Summary,
     IReadOnlyList<TaskHistoryDto> History);
 
-public sealed record AssignTaskRequest(string? UserId, string? Role);
+/// <summary>Hand a task to a person (<c>userId</c>) or a role (<c>role</c>); <c>reason</c> is required.</summary>
+public sealed record AssignTaskRequest(string? UserId, string? Role, string? Reason);

@@ -1,7 +1,7 @@
 using PestWorkflows.Activities.Tasks;
-using PestWorkflows.Host.Cases;
 
-namespace PestWorkflows.Host.Inbox;
+
+namespace PestWorkflows.Host.Cases;
 
 /// <summary>Shapes a task for the API; person fields get the school's staff as options.</summary>
 public sealed class TaskMapper(Dictionary<string, string> names, IReadOnlyList<TaskOptionDto> staffOptions, DateTimeOffset now)
@@ -10,8 +10,8 @@ public sealed class TaskMapper(Dictionary<string, string> names, IReadOnlyList<T
         task.Id, task.CaseId, task.Title, task.Description, task.ActivityType, task.Step, task.Status.ToString(),
         CaseService.Person(names, task.AssigneeUserId), task.CandidateRole, task.DueAt, task.FollowUpAt,
         task.Status == CaseTaskStatus.Open && task.DueAt is { } due && due <= now, task.Priority,
-        TaskService.Outcomes(task).Select(o => new TaskOutcomeDto(o.Name, o.Label)).ToList(),
-        TaskService.Fields(task).Select(Field).ToList(),
+        TaskForm.Outcomes(task).Select(o => new TaskOutcomeDto(o.Name, o.Label)).ToList(),
+        TaskForm.Fields(task).Select(Field).ToList(),
         task.Outcome, CaseService.Person(names, task.CompletedByUserId), task.CompletedAt, summary,
         task.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new TaskHistoryDto(h.At, h.Action, CaseService.Person(names, h.ByUserId), h.Detail)).ToList());
 

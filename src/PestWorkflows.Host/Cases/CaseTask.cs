@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace PestWorkflows.Host.Inbox;
+namespace PestWorkflows.Host.Cases;
 
 [JsonConverter(typeof(JsonStringEnumConverter<CaseTaskStatus>))]
 public enum CaseTaskStatus { Open, Completed, Cancelled }
@@ -48,5 +48,7 @@ public sealed class CaseTaskHistory
     public DateTimeOffset At { get; set; }
     public string Action { get; set; } = "";
     public string? ByUserId { get; set; }
+    /// <summary>What the action concerned: the person or role a task was created for; for "Assigned" the
+    /// new person or role, a colon and the reason.</summary>
     public string? Detail { get; set; }
 }

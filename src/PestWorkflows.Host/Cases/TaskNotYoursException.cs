@@ -1,4 +1,4 @@
-namespace PestWorkflows.Host.Inbox;
+namespace PestWorkflows.Host.Cases;
 
 /// <summary>
 /// Thrown inside a step when the person completing a task may no longer act on it (it was handed

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+
+namespace PestWorkflows.Host.Access;
+
+/// <summary>
+/// What a staff member asks to do with a resource, for <c>IAuthorizationService.AuthorizeAsync(User, resource, operation)</c>.
+/// The rules behind them are in <see cref="AccessRules"/>.
+/// </summary>
+public static class AccessOperations
+{
+    /// <summary>Open a case (resource: <see cref="Cases.Case"/>).</summary>
+    public static readonly OperationAuthorizationRequirement SeeCase = new() { Name = nameof(SeeCase) };
+
+    /// <summary>Open a task (resource: <see cref="Cases.CaseTask"/>).</summary>
+    public static readonly OperationAuthorizationRequirement SeeTask = new() { Name = nameof(SeeTask) };
+
+    /// <summary>Claim or complete a task (resource: <see cref="Cases.CaseTask"/>).</summary>
+    public static readonly OperationAuthorizationRequirement ActOnTask = new() { Name = nameof(ActOnTask) };
+
+    /// <summary>Hand a task to a person or a role (resource: <see cref="Cases.CaseTask"/>).</summary>
+    public static readonly OperationAuthorizationRequirement AssignTask = new() { Name = nameof(AssignTask) };
+
+    /// <summary>See a pupil (resource: <see cref="Schools.Pupil"/>).</summary>
+    public static readonly OperationAuthorizationRequirement SeePupil = new() { Name = nameof(SeePupil) };
+
+    /// <summary>Open a pupil's chronology across all cases (resource: <see cref="Schools.Pupil"/>).</summary>
+    public static readonly OperationAuthorizationRequirement OpenPupilRecord = new() { Name = nameof(OpenPupilRecord) };
+}
