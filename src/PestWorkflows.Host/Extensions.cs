@@ -61,7 +61,6 @@ public static class Extensions
         builder.Services.AddSingleton<SchoolProtocols>();
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
-        builder.Services.AddSingleton<ReportOnce>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

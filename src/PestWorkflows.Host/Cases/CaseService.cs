@@ -25,6 +25,8 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
     public const int MaxDescriptionLength = 4000;
     public const int MaxLocationLength = 200;
     public const int MaxPupils = 30;
+    /// <summary>The longest report form token or Idempotency-Key kept with a case.</summary>
+    public const int MaxSubmissionTokenLength = 64;
 
     public async Task<Dictionary<string, string[]>> ValidateAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
     {
@@ -66,8 +68,12 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
     /// case, its pupils and its first timeline line commit with the protocol's first step (its task
     /// and deadline timers), or nothing is stored. Returns null when the protocol could not start.
     /// </summary>
-    public async Task<Case?> ReportAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
+    /// <param name="submissionToken">The report form's token or the API's Idempotency-Key (at most
+    /// <see cref="MaxSubmissionTokenLength"/> characters): when this reporter already reported with it,
+    /// that case is returned and nothing new starts, also after a restart or on another host.</param>
+    public async Task<Case?> ReportAsync(Staff staff, ReportSignalRequest request, string? submissionToken, CancellationToken ct)
     {
+        if (submissionToken is not null && await ReportedWithAsync(staff, submissionToken, ct) is { } earlier) return earlier;
         var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == staff.SchoolId, ct);
         var now = clock.GetUtcNow();
         var @case = new Case
@@ -77,6 +83,7 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
             ReporterId = staff.Id,
             WorkflowInstanceId = Guid.NewGuid().ToString("N")[..16],
             DefinitionId = school.ProtocolDefinitionId,
+            SubmissionToken = submissionToken,
             Description = request.Description!.Trim(),
             ObservedAt = request.ObservedAt!.Value,
             Location = request.Location!.Trim(),
@@ -89,23 +96,35 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
         };
 
         var bullies = @case.Pupils.Where(p => p.Role == PupilRole.Bully).Select(p => p.PupilId).ToList();
-        var started = await runtime.StartAsync(@case.DefinitionId, new StartWorkflowOptions
+        WorkflowRunResult started;
+        try
         {
-            InstanceId = @case.WorkflowInstanceId,
-            TenantId = SchoolTenant.Of(@case.SchoolId),
-            CorrelationId = @case.Id,
-            Name = "Zaak " + @case.Id[..8],
-            Actor = staff.Id,
-            Input = new Dictionary<string, JsonNode?>
+            started = await runtime.StartAsync(@case.DefinitionId, new StartWorkflowOptions
             {
-                [CaseInput.CaseId] = @case.Id,
-                [CaseInput.SchoolId] = @case.SchoolId,
-                [CaseInput.ReporterId] = staff.Id,
-                [CaseInput.SignalAt] = now.ToString("O"),
-                [CaseInput.BullyPupilIds] = new JsonArray(bullies.Select(b => (JsonNode?)b).ToArray()),
-            },
-            StepEffects = [new CaseReported(@case)],
-        }, ct);
+                InstanceId = @case.WorkflowInstanceId,
+                TenantId = SchoolTenant.Of(@case.SchoolId),
+                CorrelationId = @case.Id,
+                Name = "Zaak " + @case.Id[..8],
+                Actor = staff.Id,
+                Input = new Dictionary<string, JsonNode?>
+                {
+                    [CaseInput.CaseId] = @case.Id,
+                    [CaseInput.SchoolId] = @case.SchoolId,
+                    [CaseInput.ReporterId] = staff.Id,
+                    [CaseInput.SignalAt] = now.ToString("O"),
+                    [CaseInput.BullyPupilIds] = new JsonArray(bullies.Select(b => (JsonNode?)b).ToArray()),
+                },
+                StepEffects = [new CaseReported(@case)],
+            }, ct);
+        }
+        catch (DbUpdateException) when (submissionToken is not null)
+        {
+            // The same report committed first elsewhere (the unique index on reporter and token
+            // decided) and this step stored nothing: the first one is the answer.
+            if (await ReportedWithAsync(staff, submissionToken, CancellationToken.None) is not { } winner) throw;
+            logger.LogInformation("A report sent twice at once by {StaffId} is case {CaseId}; the second send started nothing", staff.Id, winner.Id);
+            return winner;
+        }
         if (started.Outcome != RunOutcome.Applied)
         {
             logger.LogError("A signal of school {SchoolId} was not recorded: the protocol {DefinitionId} did not start: {Message}",
@@ -122,6 +141,9 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
         }
         return @case;
     }
+
+    private Task<Case?> ReportedWithAsync(Staff staff, string submissionToken, CancellationToken ct) =>
+        db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.ReporterId == staff.Id && c.SubmissionToken == submissionToken, ct);
 
     private async Task AddTimelineAsync(string caseId, string kind, string text, string? actor, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ namespace PestWorkflows.Host.Cases;
 /// and choosing pupils re-renders it with all that was typed, so it works without script.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService cases, ReportOnce reportOnce, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService cases, AppDbContext db, TimeProvider clock) : PageModel
 {
     public const int MaxListed = 30;
 
@@ -69,16 +69,18 @@ public sealed class ReportSignalModel(StaffAccessor staffAccessor, CaseService c
         if (observedAt is null && !string.IsNullOrWhiteSpace(ObservedAt)) Errors["observedAt"] = ["Vul een datum en tijd in, bijvoorbeeld 24-11-2026 10:15."];
         foreach (var key in Errors.Keys.Where(k => k.EndsWith(".role", StringComparison.Ordinal)).ToList())
             Errors[key] = ["Kies de rol van deze leerling."];
-        if (Errors.Count > 0 || string.IsNullOrEmpty(FormToken))
+        if (Errors.Count > 0 || string.IsNullOrEmpty(FormToken) || FormToken.Length > CaseService.MaxSubmissionTokenLength)
         {
             Problem = "Het signaal is nog niet verstuurd: vul aan wat hieronder staat.";
-            FormToken ??= Guid.NewGuid().ToString("N");
+            if (string.IsNullOrEmpty(FormToken) || FormToken.Length > CaseService.MaxSubmissionTokenLength) FormToken = Guid.NewGuid().ToString("N");
             await LoadPupilsAsync(staff, ct);
             return Page();
         }
 
-        // Not the request's token: a double click aborts the first request, and its report is the one the second one gets.
-        var caseId = await reportOnce.RunAsync(staff.Id, FormToken, async () => (await cases.ReportAsync(staff, request, CancellationToken.None))?.Id);
+        // The form's token is kept with the case: a second send of this form (a double click, a
+        // refresh, a resend after a restart) gets the first case. Not the request's cancellation
+        // token: a double click aborts the first request, and its report is the one the second one gets.
+        var caseId = (await cases.ReportAsync(staff, request, FormToken, CancellationToken.None))?.Id;
         if (caseId is null)
         {
             Problem = "Het pestprotocol van de school kon niet worden gestart; het signaal is niet opgeslagen. Probeer het opnieuw of waarschuw de anti-pestcoördinator.";

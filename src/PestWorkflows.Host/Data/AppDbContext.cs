@@ -56,6 +56,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("cases");
             e.HasIndex(c => c.SchoolId);
             e.HasIndex(c => c.WorkflowInstanceId).IsUnique();
+            // Decides between two sends of one report, whichever host or request they reach.
+            e.HasIndex(c => new { c.ReporterId, c.SubmissionToken }).IsUnique();
+            e.Property(c => c.SubmissionToken).HasMaxLength(CaseService.MaxSubmissionTokenLength);
             e.Property(c => c.Status).HasConversion<string>();
             e.HasMany(c => c.Pupils).WithOne().HasForeignKey(p => p.CaseId);
             e.HasMany(c => c.Timeline).WithOne().HasForeignKey(t => t.CaseId);

@@ -227,6 +227,10 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SubmissionToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("WorkflowInstanceId")
                         .IsRequired()
                         .HasColumnType("text");
@@ -236,6 +240,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                     b.HasIndex("SchoolId");
 
                     b.HasIndex("WorkflowInstanceId")
+                        .IsUnique();
+
+                    b.HasIndex("ReporterId", "SubmissionToken")
                         .IsUnique();
 
                     b.ToTable("cases", (string)null);

@@ -216,6 +216,10 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SubmissionToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("WorkflowInstanceId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -225,6 +229,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.HasIndex("SchoolId");
 
                     b.HasIndex("WorkflowInstanceId")
+                        .IsUnique();
+
+                    b.HasIndex("ReporterId", "SubmissionToken")
                         .IsUnique();
 
                     b.ToTable("cases", (string)null);
