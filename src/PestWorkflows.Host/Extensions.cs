@@ -13,6 +13,7 @@ using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Designer;
+using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Health;
 using PestWorkflows.Host.Workflows;
 
@@ -61,6 +62,10 @@ public static class Extensions
         builder.Services.AddSingleton<SchoolProtocols>();
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
+        var documentsFolder = configuration["Documents:Path"] is { Length: > 0 } configured ? configured : DocumentFiles.DefaultFolder(provider, connectionString);
+        builder.Services.AddSingleton(new DocumentFiles(documentsFolder, builder.Environment.WebRootPath));
+        builder.Services.AddScoped<CaseDocuments>();
+        builder.Services.AddHostedService<DocumentCleanup>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -93,6 +98,7 @@ public static class Extensions
         var database = app.Services.GetRequiredService<DatabaseInitializer>();
         await database.InitializeAsync(ct);
         logger.LogInformation("Database: {Database}", database.Describe());
+        logger.LogInformation("Case documents: {Folder}", app.Services.GetRequiredService<DocumentFiles>().Folder);
 
         var files = app.Services.GetRequiredService<WorkflowDefinitionFiles>();
         var folder = WorkflowDefinitionFiles.ResolveFolder(app.Configuration, app.Environment.ContentRootPath);
@@ -133,6 +139,7 @@ public static class Extensions
         app.MapPupilsApi();
         app.MapCasesApi();
         app.MapTasksApi();
+        app.MapDocumentsApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

@@ -56,6 +56,8 @@ public sealed class TimelineEntry
     public string Kind { get; set; } = "";
     public string Text { get; set; } = "";
     public string? ActorUserId { get; set; }
+    /// <summary>The document this line is about (a step added it), shown with a link.</summary>
+    public string? DocumentId { get; set; }
 }
 
 public static class PupilRoles

@@ -159,6 +159,8 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
         var names = await NamesAsync(staff.SchoolId, ct);
         var pupils = await PupilsAsync(@case, ct);
         var mapper = new TaskMapper(names, await StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
+        var documents = (await db.Documents.AsNoTracking().Where(d => d.CaseId == id && d.TaskId != null).ToListAsync(ct))
+            .ToDictionary(d => d.Id, d => Documents.CaseDocumentDto.From(d, names));
         return new CaseDto(
             @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome,
             @case.Description, @case.ObservedAt, @case.Location, @case.BoundaryCrossed, @case.ReportedAt, @case.ClosedAt,
@@ -168,7 +170,8 @@ public sealed class CaseService(AppDbContext db, WorkflowRuntime runtime, Workfl
             pupils,
             tasks.Where(t => t.Status == CaseTaskStatus.Open).Select(t => mapper.Map(t, EsisSummary(@case, pupils, t))).ToList(),
             tasks.Where(t => t.Status != CaseTaskStatus.Open).Select(t => mapper.Map(t, null)).ToList(),
-            @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId))).ToList());
+            @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId),
+                t.DocumentId is { } documentId ? documents.GetValueOrDefault(documentId) : null)).ToList());
     }
 
     public const int DefaultPageSize = 25;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Schools;
@@ -29,6 +30,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
     public DbSet<CaseTask> Tasks => Set<CaseTask>();
     public DbSet<CaseTaskHistory> TaskHistory => Set<CaseTaskHistory>();
+    public DbSet<CaseDocument> Documents => Set<CaseDocument>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -80,6 +82,17 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasMany(t => t.History).WithOne().HasForeignKey(h => h.TaskId);
         });
         model.Entity<CaseTaskHistory>().ToTable("task_history");
+        model.Entity<CaseDocument>(e =>
+        {
+            e.ToTable("case_documents");
+            e.Property(d => d.Id).HasMaxLength(32);
+            e.Property(d => d.FileName).HasMaxLength(120);
+            e.Property(d => d.ContentType).HasMaxLength(64);
+            e.Property(d => d.Sha256).HasMaxLength(64);
+            e.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId);
+            e.HasIndex(d => d.CaseId);
+            e.HasIndex(d => new { d.TaskId, d.UploadedAt });
+        });
     }
 }
 

@@ -295,6 +295,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("DocumentId")
+                        .HasColumnType("text");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text");
@@ -308,6 +311,60 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                     b.HasIndex("CaseId");
 
                     b.ToTable("case_timeline", (string)null);
+                });
+
+            modelBuilder.Entity("PestWorkflows.Host.Documents.CaseDocument", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("CaseId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FieldName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("SchoolId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TaskId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TaskId", "UploadedAt");
+
+                    b.ToTable("case_documents", (string)null);
                 });
 
             modelBuilder.Entity("PestWorkflows.Host.Identity.StaffUser", b =>
@@ -702,6 +759,15 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                 {
                     b.HasOne("PestWorkflows.Host.Cases.Case", null)
                         .WithMany("Timeline")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PestWorkflows.Host.Documents.CaseDocument", b =>
+                {
+                    b.HasOne("PestWorkflows.Host.Cases.Case", null)
+                        .WithMany()
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

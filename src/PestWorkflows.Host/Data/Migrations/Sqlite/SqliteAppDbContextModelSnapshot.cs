@@ -280,6 +280,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DocumentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -293,6 +296,60 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.HasIndex("CaseId");
 
                     b.ToTable("case_timeline", (string)null);
+                });
+
+            modelBuilder.Entity("PestWorkflows.Host.Documents.CaseDocument", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CaseId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FieldName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SchoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TaskId", "UploadedAt");
+
+                    b.ToTable("case_documents", (string)null);
                 });
 
             modelBuilder.Entity("PestWorkflows.Host.Identity.StaffUser", b =>
@@ -681,6 +738,15 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                 {
                     b.HasOne("PestWorkflows.Host.Cases.Case", null)
                         .WithMany("Timeline")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PestWorkflows.Host.Documents.CaseDocument", b =>
+                {
+                    b.HasOne("PestWorkflows.Host.Cases.Case", null)
+                        .WithMany()
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
