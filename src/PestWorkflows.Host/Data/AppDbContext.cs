@@ -108,7 +108,18 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 }
 
-public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
+{
+    // PostgreSQL stores only UTC instants (Npgsql refuses another offset); deadlines are computed in
+    // school time (+01:00/+02:00), so they are written as the same instant in UTC.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        configuration.Properties<DateTimeOffset?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+}
 
 // For `dotnet ef migrations add` only; these connection strings are never opened.
 internal sealed class SqliteAppDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<SqliteAppDbContext>
