@@ -80,6 +80,8 @@ public sealed class NadenkvelUploadTests : IAsyncLifetime
         Assert.Contains("enctype=\"multipart/form-data\"", form);
         Assert.Matches("<label for=\"veld-nadenkvel\">Nadenkvel \\(scan of foto\\)</label>", form);
         Assert.Contains("type=\"file\" accept=\".pdf,.jpg,.jpeg,.png\"", form);
+        Assert.Contains($"data-max-bytes=\"{CaseDocuments.MaxBytes}\"", form); // checked before sending (js/upload.js), and again here
+        Assert.Contains("src=\"/js/upload.js", form);
 
         var (sent, _) = await SendStep5Async(coordinator, Step5Form(), ("veld.nadenkvel", "C:\\Scans\\Nadenkvel Bram <8b>.pdf", "application/pdf", Pdf));
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
