@@ -14,6 +14,7 @@ using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Designer;
+using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Health;
 using PestWorkflows.Host.Workflows;
 
@@ -65,7 +66,10 @@ public static class Extensions
         builder.Services.AddScoped<Pupils.PupilService>();
         builder.Services.AddScoped<InboxService>();
         builder.Services.AddStaffAccess();
-        builder.Services.AddSingleton<ReportOnce>();
+        var documentsFolder = configuration["Documents:Path"] is { Length: > 0 } configured ? configured : DocumentFiles.DefaultFolder(provider, connectionString);
+        builder.Services.AddSingleton(new DocumentFiles(documentsFolder, builder.Environment.WebRootPath));
+        builder.Services.AddScoped<CaseDocuments>();
+        builder.Services.AddHostedService<DocumentCleanup>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -98,6 +102,7 @@ public static class Extensions
         var database = app.Services.GetRequiredService<DatabaseInitializer>();
         await database.InitializeAsync(ct);
         logger.LogInformation("Database: {Database}", database.Describe());
+        logger.LogInformation("Case documents: {Folder}", app.Services.GetRequiredService<DocumentFiles>().Folder);
 
         var files = app.Services.GetRequiredService<WorkflowDefinitionFiles>();
         var folder = WorkflowDefinitionFiles.ResolveFolder(app.Configuration, app.Environment.ContentRootPath);
@@ -138,6 +143,7 @@ public static class Extensions
         app.MapPupilsApi();
         app.MapCasesApi();
         app.MapTasksApi();
+        app.MapDocumentsApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

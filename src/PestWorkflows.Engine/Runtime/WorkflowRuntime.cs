@@ -323,7 +323,8 @@ public sealed class WorkflowRuntime(
                 CorrelationId = state.CorrelationId,
                 Payload = bookmark.Payload?.ToJsonString(),
                 CreatedAt = bookmark.CreatedAt,
-                DueAt = bookmark.DueAt,
+                // PostgreSQL stores only UTC instants; a deadline computed in school time has its local offset.
+                DueAt = bookmark.DueAt?.ToUniversalTime(),
             });
         }
         return records;

@@ -18,10 +18,16 @@ public static class RequestBodyLimits
     public const long ElsaApi = 1024 * 1024;
     /// <summary>A workflow definition saved from the designer.</summary>
     public const long DefinitionSave = 4 * 1024 * 1024;
+    /// <summary>
+    /// A case document (the task page's form with its file, or the API's upload): the document's own
+    /// limit plus room for the form around it, and for a file a little too large to be answered
+    /// next to its field ("te groot") instead of with a bare 413.
+    /// </summary>
+    public const long DocumentUpload = Documents.CaseDocuments.MaxBytes + 1024 * 1024;
     /// <summary>Any endpoint that names no limit.</summary>
     public const long Default = 16 * 1024;
     /// <summary>The server-wide cap (Kestrel), the largest of the above.</summary>
-    public const long Largest = DefinitionSave;
+    public const long Largest = DocumentUpload;
 
     public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, long maxBytes) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestBodyLimit(maxBytes));

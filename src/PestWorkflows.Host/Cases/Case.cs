@@ -16,6 +16,9 @@ public sealed class Case
     public string ReporterId { get; set; } = "";
     public string WorkflowInstanceId { get; set; } = "";
     public string DefinitionId { get; set; } = "";
+    /// <summary>The report form's token or the API's Idempotency-Key the case was reported with: the
+    /// same reporter sending the same token again gets this case (unique per reporter).</summary>
+    public string? SubmissionToken { get; set; }
 
     // The signal
     public string Description { get; set; } = "";
@@ -53,6 +56,8 @@ public sealed class TimelineEntry
     public string Kind { get; set; } = "";
     public string Text { get; set; } = "";
     public string? ActorUserId { get; set; }
+    /// <summary>The document this line is about (a step added it), shown with a link.</summary>
+    public string? DocumentId { get; set; }
 }
 
 public static class PupilRoles

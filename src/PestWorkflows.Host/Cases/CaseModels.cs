@@ -13,7 +13,8 @@ public sealed record PersonDto(string Id, string Name);
 
 public sealed record CasePupilDto(string PupilId, string Name, string Group, PupilRole Role, string RoleLabel);
 
-public sealed record TimelineDto(DateTimeOffset At, string Kind, string Text, PersonDto? Actor);
+/// <summary>One line of the timeline; <c>document</c> when the line is about a document a step added.</summary>
+public sealed record TimelineDto(DateTimeOffset At, string Kind, string Text, PersonDto? Actor, Documents.CaseDocumentDto? Document = null);
 
 public sealed record CaseSummaryDto(
     string Id,

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Documents;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -14,13 +15,17 @@ public static class CaseNotes
     {
         var done = await db.Tasks.AsNoTracking().Where(t => t.CaseId == caseId && t.Status == CaseTaskStatus.Completed && t.ValuesJson != null)
             .Select(t => new { t.Id, t.FieldsJson, t.ValuesJson }).ToListAsync(ct);
+        var documents = (await db.Documents.AsNoTracking().Where(d => d.CaseId == caseId && d.TaskId != null).ToListAsync(ct))
+            .ToDictionary(d => d.Id, d => CaseDocumentDto.From(d, names));
         var notes = new Dictionary<string, IReadOnlyList<StepNote>>();
         foreach (var step in done)
         {
             if (JsonNode.Parse(step.ValuesJson!) is not JsonObject values) continue;
             notes[step.Id] = TaskForm.Fields(new CaseTask { FieldsJson = step.FieldsJson })
                 .Where(f => values[f.Name] is not null)
-                .Select(f => new StepNote(f.Label, Readable(f, values[f.Name]!, names)))
+                .Select(f => f.Type == TaskFieldType.File && values[f.Name] is JsonValue v && v.TryGetValue<string>(out var id) && documents.GetValueOrDefault(id) is { } document
+                    ? new StepNote(f.Label, $"{document.FileName} ({document.SizeLabel})", document)
+                    : new StepNote(f.Label, Readable(f, values[f.Name]!, names)))
                 .ToList();
         }
         return notes;

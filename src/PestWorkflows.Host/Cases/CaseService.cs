@@ -21,6 +21,8 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
     public const int MaxDescriptionLength = 4000;
     public const int MaxLocationLength = 200;
     public const int MaxPupils = 30;
+    /// <summary>The longest report form token or Idempotency-Key kept with a case.</summary>
+    public const int MaxSubmissionTokenLength = 64;
 
     public async Task<Dictionary<string, string[]>> ValidateAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
     {
@@ -62,8 +64,12 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
     /// case, its pupils and its first timeline line commit with the protocol's first step (its task
     /// and deadline timers), or nothing is stored. Returns null when the protocol could not start.
     /// </summary>
-    public async Task<Case?> ReportAsync(Staff staff, ReportSignalRequest request, CancellationToken ct)
+    /// <param name="submissionToken">The report form's token or the API's Idempotency-Key (at most
+    /// <see cref="MaxSubmissionTokenLength"/> characters): when this reporter already reported with it,
+    /// that case is returned and nothing new starts, also after a restart or on another host.</param>
+    public async Task<Case?> ReportAsync(Staff staff, ReportSignalRequest request, string? submissionToken, CancellationToken ct)
     {
+        if (submissionToken is not null && await ReportedWithAsync(staff, submissionToken, ct) is { } earlier) return earlier;
         var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == staff.SchoolId, ct);
         var now = clock.GetUtcNow();
         var @case = new Case
@@ -73,6 +79,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
             ReporterId = staff.Id,
             WorkflowInstanceId = Guid.NewGuid().ToString("N")[..16],
             DefinitionId = school.ProtocolDefinitionId,
+            SubmissionToken = submissionToken,
             Description = request.Description!.Trim(),
             ObservedAt = request.ObservedAt!.Value,
             Location = request.Location!.Trim(),
@@ -85,23 +92,35 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         };
 
         var bullies = @case.Pupils.Where(p => p.Role == PupilRole.Bully).Select(p => p.PupilId).ToList();
-        var started = await runtime.StartAsync(@case.DefinitionId, new StartWorkflowOptions
+        WorkflowRunResult started;
+        try
         {
-            InstanceId = @case.WorkflowInstanceId,
-            TenantId = SchoolTenant.Of(@case.SchoolId),
-            CorrelationId = @case.Id,
-            Name = "Zaak " + @case.Id[..8],
-            Actor = staff.Id,
-            Input = new Dictionary<string, JsonNode?>
+            started = await runtime.StartAsync(@case.DefinitionId, new StartWorkflowOptions
             {
-                [CaseInput.CaseId] = @case.Id,
-                [CaseInput.SchoolId] = @case.SchoolId,
-                [CaseInput.ReporterId] = staff.Id,
-                [CaseInput.SignalAt] = now.ToString("O"),
-                [CaseInput.BullyPupilIds] = new JsonArray(bullies.Select(b => (JsonNode?)b).ToArray()),
-            },
-            StepEffects = [new CaseReported(@case)],
-        }, ct);
+                InstanceId = @case.WorkflowInstanceId,
+                TenantId = SchoolTenant.Of(@case.SchoolId),
+                CorrelationId = @case.Id,
+                Name = "Zaak " + @case.Id[..8],
+                Actor = staff.Id,
+                Input = new Dictionary<string, JsonNode?>
+                {
+                    [CaseInput.CaseId] = @case.Id,
+                    [CaseInput.SchoolId] = @case.SchoolId,
+                    [CaseInput.ReporterId] = staff.Id,
+                    [CaseInput.SignalAt] = now.ToString("O"),
+                    [CaseInput.BullyPupilIds] = new JsonArray(bullies.Select(b => (JsonNode?)b).ToArray()),
+                },
+                StepEffects = [new CaseReported(@case)],
+            }, ct);
+        }
+        catch (DbUpdateException) when (submissionToken is not null)
+        {
+            // The same report committed first elsewhere (the unique index on reporter and token
+            // decided) and this step stored nothing: the first one is the answer.
+            if (await ReportedWithAsync(staff, submissionToken, CancellationToken.None) is not { } winner) throw;
+            logger.LogInformation("A report sent twice at once by {StaffId} is case {CaseId}; the second send started nothing", staff.Id, winner.Id);
+            return winner;
+        }
         if (started.Outcome != RunOutcome.Applied)
         {
             logger.LogError("A signal of school {SchoolId} was not recorded: the protocol {DefinitionId} did not start: {Message}",
@@ -119,6 +138,9 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         return @case;
     }
 
+    private Task<Case?> ReportedWithAsync(Staff staff, string submissionToken, CancellationToken ct) =>
+        db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.ReporterId == staff.Id && c.SubmissionToken == submissionToken, ct);
+
     private async Task AddTimelineAsync(string caseId, string kind, string text, string? actor, CancellationToken ct)
     {
         db.Timeline.Add(new TimelineEntry { CaseId = caseId, At = clock.GetUtcNow(), Kind = kind, Text = text, ActorUserId = actor });
@@ -133,6 +155,8 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         var names = await NamesAsync(staff.SchoolId, ct);
         var pupils = await PupilsAsync(@case, ct);
         var mapper = new TaskMapper(names, await StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
+        var documents = (await db.Documents.AsNoTracking().Where(d => d.CaseId == id && d.TaskId != null).ToListAsync(ct))
+            .ToDictionary(d => d.Id, d => Documents.CaseDocumentDto.From(d, names));
         return new CaseDto(
             @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome,
             @case.Description, @case.ObservedAt, @case.Location, @case.BoundaryCrossed, @case.ReportedAt, @case.ClosedAt,
@@ -142,7 +166,8 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
             pupils,
             tasks.Where(t => t.Status == CaseTaskStatus.Open).Select(t => mapper.Map(t, EsisSummary(@case, pupils, t))).ToList(),
             tasks.Where(t => t.Status != CaseTaskStatus.Open).Select(t => mapper.Map(t, null)).ToList(),
-            @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId))).ToList());
+            @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId),
+                t.DocumentId is { } documentId ? documents.GetValueOrDefault(documentId) : null)).ToList());
     }
 
     public const int DefaultPageSize = 25;

@@ -20,18 +20,28 @@ public static class CasesApi
     private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> ReportSignal(
         Staff staff, HttpContext http, CaseService cases, CancellationToken ct)
     {
+        string? idempotencyKey = http.Request.Headers[IdempotencyKeyHeader];
+        if (idempotencyKey is not null && (idempotencyKey.Trim().Length == 0 || idempotencyKey.Length > CaseService.MaxSubmissionTokenLength))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [IdempotencyKeyHeader] = [$"Geef als Idempotency-Key 1 tot {CaseService.MaxSubmissionTokenLength} tekens, of laat de header weg."],
+            }, title: "Het signaal kon niet worden gelezen.");
         var (request, bodyErrors) = await JsonBody.ReadAsync<ReportSignalRequest>(http.Request, ct);
         if (bodyErrors is not null) return TypedResults.ValidationProblem(bodyErrors, title: "Het signaal kon niet worden gelezen.");
         var errors = await cases.ValidateAsync(staff, request!, ct);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Het signaal is niet volledig.");
 
-        var created = await cases.ReportAsync(staff, request!, ct);
+        // A report sent again with the same key (a retry after a lost answer) gets the first case, with the same answer.
+        var created = await cases.ReportAsync(staff, request!, idempotencyKey, ct);
         if (created is null)
             // Nothing was stored; the reporter's client keeps what was typed and can send it again.
             return TypedResults.Problem(Problems.ProtocolUnavailable("Het pestprotocol van de school kon niet worden gestart; het signaal is niet opgeslagen. Probeer het opnieuw of waarschuw de anti-pestcoördinator."));
         var dto = (await cases.GetAsync(staff, created.Id, ct))!;
         return TypedResults.Created($"/api/cases/{created.Id}", dto);
     }
+
+    /// <summary>Names a report: the same key from the same person is the same signal (see <see cref="CaseService.ReportAsync"/>).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>The API's page when the caller names none: large enough for a school's open cases at a glance.</summary>
     public const int DefaultApiPageSize = 100;

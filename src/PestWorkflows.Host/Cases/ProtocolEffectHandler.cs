@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Persistence;
@@ -80,6 +81,7 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
                     ? $"{task.Title}: {outcomes.FirstOrDefault(o => o.Name == completed.Outcome)?.Label ?? completed.Outcome}."
                     : $"{task.Title}: afgerond.";
                 db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "TaskCompleted", Text = text, ActorUserId = completed.CompletedBy });
+                await LinkDocumentsAsync(db, @case, task, completed, now, ct);
                 if (task.Step == 1) @case.IsOverdue = false;
                 break;
 
@@ -113,6 +115,29 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
                 break;
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The documents the form's file fields name (uploaded before the step) become the task's, with
+    /// a timeline line each; if the step fails, they stay unlinked and are removed as orphans.
+    /// </summary>
+    private static async Task LinkDocumentsAsync(AppDbContext db, Case @case, CaseTask task, HumanTaskCompleted completed, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var field in JsonSerializer.Deserialize<List<TaskField>>(task.FieldsJson, Json)!.Where(f => f.Type == TaskFieldType.File))
+        {
+            if (completed.Values[field.Name] is not JsonValue value || value.GetValueKind() != JsonValueKind.String) continue;
+            var id = value.GetValue<string>();
+            var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == id && d.CaseId == @case.Id && d.TaskId == null, ct)
+                // Checked by the task's validation; gone now only if removed as an orphan meanwhile.
+                ?? throw new InvalidOperationException($"Document {id} of task {task.Id} is no longer there to link.");
+            document.TaskId = task.Id;
+            document.FieldName = field.Name;
+            db.Timeline.Add(new TimelineEntry
+            {
+                CaseId = @case.Id, At = now, Kind = "Document", ActorUserId = completed.CompletedBy, DocumentId = document.Id,
+                Text = $"{field.Label} toegevoegd: {document.FileName}.",
+            });
+        }
     }
 
     private static async Task<bool> MayCompleteAsync(AppDbContext db, CaseTask task, string userId, CancellationToken ct) =>

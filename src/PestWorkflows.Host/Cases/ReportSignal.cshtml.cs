@@ -13,7 +13,7 @@ namespace PestWorkflows.Host.Cases;
 /// and choosing pupils re-renders it with all that was typed, so it works without script.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class ReportSignalModel(CaseService cases, ReportOnce reportOnce, AppDbContext db, TimeProvider clock) : StaffPageModel
+public sealed class ReportSignalModel(CaseService cases, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     public const int MaxListed = 30;
 
@@ -66,16 +66,18 @@ public sealed class ReportSignalModel(CaseService cases, ReportOnce reportOnce, 
         if (observedAt is null && !string.IsNullOrWhiteSpace(ObservedAt)) Errors["observedAt"] = ["Vul een datum en tijd in, bijvoorbeeld 24-11-2026 10:15."];
         foreach (var key in Errors.Keys.Where(k => k.EndsWith(".role", StringComparison.Ordinal)).ToList())
             Errors[key] = ["Kies de rol van deze leerling."];
-        if (Errors.Count > 0 || string.IsNullOrEmpty(FormToken))
+        if (Errors.Count > 0 || string.IsNullOrEmpty(FormToken) || FormToken.Length > CaseService.MaxSubmissionTokenLength)
         {
             Problem = "Het signaal is nog niet verstuurd: vul aan wat hieronder staat.";
-            FormToken ??= Guid.NewGuid().ToString("N");
-            await LoadPupilsAsync(ct);
+            if (string.IsNullOrEmpty(FormToken) || FormToken.Length > CaseService.MaxSubmissionTokenLength) FormToken = Guid.NewGuid().ToString("N");
+            await LoadPupilsAsync( ct);
             return Page();
         }
 
-        // Not the request's token: a double click aborts the first request, and its report is the one the second one gets.
-        var caseId = await reportOnce.RunAsync(Staff.Id, FormToken, async () => (await cases.ReportAsync(Staff, request, CancellationToken.None))?.Id);
+        // The form's token is kept with the case: a second send of this form (a double click, a
+        // refresh, a resend after a restart) gets the first case. Not the request's cancellation
+        // token: a double click aborts the first request, and its report is the one the second one gets.
+        var caseId = (await cases.ReportAsync(Staff, request, FormToken, CancellationToken.None))?.Id;
         if (caseId is null)
         {
             Problem = "Het pestprotocol van de school kon niet worden gestart; het signaal is niet opgeslagen. Probeer het opnieuw of waarschuw de anti-pestcoördinator.";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Schools;
 
@@ -28,6 +29,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
     public DbSet<CaseTask> Tasks => Set<CaseTask>();
     public DbSet<CaseTaskHistory> TaskHistory => Set<CaseTaskHistory>();
+    public DbSet<CaseDocument> Documents => Set<CaseDocument>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -53,8 +55,12 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         model.Entity<Case>(e =>
         {
             e.ToTable("cases");
-            e.HasIndex(c => c.SchoolId);
+            // The case list reads a school's cases newest first: one index walk, no sort.
+            e.HasIndex(c => new { c.SchoolId, c.ReportedAt });
             e.HasIndex(c => c.WorkflowInstanceId).IsUnique();
+            // Decides between two sends of one report, whichever host or request they reach.
+            e.HasIndex(c => new { c.ReporterId, c.SubmissionToken }).IsUnique();
+            e.Property(c => c.SubmissionToken).HasMaxLength(CaseService.MaxSubmissionTokenLength);
             e.Property(c => c.Status).HasConversion<string>();
             e.HasMany(c => c.Pupils).WithOne().HasForeignKey(p => p.CaseId);
             e.HasMany(c => c.Timeline).WithOne().HasForeignKey(t => t.CaseId);
@@ -73,9 +79,23 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(t => t.Revision).IsConcurrencyToken();
             e.HasIndex(t => new { t.SchoolId, t.Status });
             e.HasIndex(t => t.CaseId);
+            // A teacher sees the cases of the tasks assigned to or completed by them (AccessRules.CasesVisibleTo).
+            e.HasIndex(t => t.AssigneeUserId);
+            e.HasIndex(t => t.CompletedByUserId);
             e.HasMany(t => t.History).WithOne().HasForeignKey(h => h.TaskId);
         });
         model.Entity<CaseTaskHistory>().ToTable("task_history");
+        model.Entity<CaseDocument>(e =>
+        {
+            e.ToTable("case_documents");
+            e.Property(d => d.Id).HasMaxLength(32);
+            e.Property(d => d.FileName).HasMaxLength(120);
+            e.Property(d => d.ContentType).HasMaxLength(64);
+            e.Property(d => d.Sha256).HasMaxLength(64);
+            e.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId);
+            e.HasIndex(d => d.CaseId);
+            e.HasIndex(d => new { d.TaskId, d.UploadedAt });
+        });
     }
 }
 
@@ -91,7 +111,18 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 }
 
-public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
+{
+    // PostgreSQL stores only UTC instants (Npgsql refuses another offset); deadlines are computed in
+    // school time (+01:00/+02:00), so they are written as the same instant in UTC.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        configuration.Properties<DateTimeOffset?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+}
 
 // For `dotnet ef migrations add` only; these connection strings are never opened.
 internal sealed class SqliteAppDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<SqliteAppDbContext>

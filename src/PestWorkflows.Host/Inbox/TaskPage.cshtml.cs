@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Shared;
 
@@ -18,7 +20,8 @@ namespace PestWorkflows.Host.Inbox;
 /// beside it. A task of another school, or of a case the person has no part in, does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class TaskPageModel(TaskService tasks, CaseService cases, IAuthorizationService authorization, AppDbContext db, TimeProvider clock) : StaffPageModel
+[RequestSizeLimit(RequestBodyLimits.DocumentUpload)] // the form may carry a document (a file field)
+public sealed class TaskPageModel(TaskService tasks, CaseService cases, CaseDocuments documents, IAuthorizationService authorization, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     /// <summary>Form fields carry this prefix, so a field named like the page's own inputs cannot clash.</summary>
     public const string FieldPrefix = "veld.";
@@ -39,6 +42,14 @@ public sealed class TaskPageModel(TaskService tasks, CaseService cases, IAuthori
     /// <summary>What each earlier step of the case recorded, by task id; only for those who may see the case.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<StepNote>> Notes { get; private set; } = new Dictionary<string, IReadOnlyList<StepNote>>();
 
+    /// <summary>Documents uploaded with a form that came back with errors, by field: sent again with the form, not chosen again.</summary>
+    public Dictionary<string, CaseDocumentDto> Kept { get; private set; } = new();
+
+    /// <summary>Whether the form carries files (multipart).</summary>
+    public bool HasFileField => Current.Fields.Any(f => f.Type == FileFieldType);
+
+    public const string FileFieldType = "file";
+
     public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
     /// <summary>What was posted for a field (kept when the form comes back with errors).</summary>
@@ -58,7 +69,28 @@ public sealed class TaskPageModel(TaskService tasks, CaseService cases, IAuthori
         if (outcome is { Length: > 0 }) result["outcome"] = outcome;
         foreach (var field in Current.Fields) if (Value(field) is { } value) result[field.Name] = value;
 
-        var done = await tasks.CompleteAsync(Staff, id, result, ct);
+        // A file is stored before the step and named in its result by id; the step links it to the task.
+        var uploaded = MayAct ? await UploadAsync(Staff, result, ct) : [];
+        if (Errors.Count > 0)
+        {
+            foreach (var document in uploaded) await documents.RemoveUnlinkedAsync(document.Id, CancellationToken.None);
+            Problem = "De taak is nog niet afgerond: vul aan wat hieronder staat.";
+            await KeepAsync(Staff, result, ct);
+            return Page();
+        }
+        TaskOperationResult done;
+        try
+        {
+            done = await tasks.CompleteAsync(Staff, id, result, ct);
+        }
+        catch
+        {
+            foreach (var document in uploaded) await documents.RemoveUnlinkedAsync(document.Id, CancellationToken.None);
+            throw;
+        }
+        // A form sent back to be completed keeps its documents; otherwise what no step took up goes.
+        if (done.Failure is not (TaskFailure.None or TaskFailure.Invalid))
+            foreach (var document in uploaded) await documents.RemoveUnlinkedAsync(document.Id, CancellationToken.None);
         switch (done.Failure)
         {
             case TaskFailure.None:
@@ -76,12 +108,13 @@ public sealed class TaskPageModel(TaskService tasks, CaseService cases, IAuthori
                 break;
         }
         await LoadAsync(id, ct); // someone else may have completed it meanwhile: show it as it is now
+        if (done.Failure == TaskFailure.Invalid) await KeepAsync(Staff, result, ct);
         if (done.Failure == TaskFailure.NotOpen && Current.Status != nameof(CaseTaskStatus.Open))
         {
             Problem = Current.CompletedBy is { } by && by.Id != Staff.Id
                 ? $"{by.Name} heeft deze taak net afgerond. Wat jij invulde is niet opgeslagen; je ziet het hieronder nog."
                 : "Deze taak is al afgerond. Wat je nu invulde is niet opgeslagen; je ziet het hieronder nog.";
-            Unsaved = Current.Fields.Select(f => (f.Label, string.Join(", ", Posted(f.Name).Select(v => f.Options?.FirstOrDefault(o => o.Value == v)?.Label ?? v))))
+            Unsaved = Current.Fields.Where(f => f.Type != FileFieldType).Select(f => (f.Label, string.Join(", ", Posted(f.Name).Select(v => f.Options?.FirstOrDefault(o => o.Value == v)?.Label ?? v))))
                 .Where(f => f.Item2.Length > 0).ToList();
         }
         return Page();
@@ -148,6 +181,39 @@ public sealed class TaskPageModel(TaskService tasks, CaseService cases, IAuthori
         return true;
     }
 
+    /// <summary>
+    /// Stores the files posted for the form's file fields and names each in the result by its id;
+    /// a refused file is an error next to its field (and nothing of it is stored).
+    /// </summary>
+    private async Task<List<CaseDocument>> UploadAsync(Staff staff, JsonObject result, CancellationToken ct)
+    {
+        var stored = new List<CaseDocument>();
+        if (!Request.HasFormContentType) return stored;
+        foreach (var field in Current.Fields.Where(f => f.Type == FileFieldType))
+        {
+            if (Request.Form.Files.GetFile(FieldPrefix + field.Name) is not { } file || (file.Length == 0 && string.IsNullOrEmpty(file.FileName))) continue;
+            var upload = await documents.StoreAsync(staff, Current.CaseId, file, ct);
+            if (upload.Error is { } error)
+            {
+                Errors[field.Name] = [error];
+                continue;
+            }
+            stored.Add(upload.Document!);
+            result[field.Name] = upload.Document!.Id;
+        }
+        return stored;
+    }
+
+    /// <summary>The documents of this form not taken up yet, to send again with the corrected form.</summary>
+    private async Task KeepAsync(Staff staff, JsonObject result, CancellationToken ct)
+    {
+        var names = await cases.NamesAsync(staff.SchoolId, ct);
+        foreach (var field in Current.Fields.Where(f => f.Type == FileFieldType && !Errors.ContainsKey(f.Name)))
+            if (result[field.Name] is JsonValue v && v.TryGetValue<string>(out var documentId)
+                && await documents.FindUnlinkedAsync(staff, Current.CaseId, documentId, ct) is { } document)
+                Kept[field.Name] = CaseDocumentDto.From(document, names);
+    }
+
     /// <summary>A posted field as the task's form expects it; values the service cannot read stay
     /// strings, so its check names the problem next to the field.</summary>
     private JsonNode? Value(TaskFieldDto field)
@@ -163,7 +229,6 @@ public sealed class TaskPageModel(TaskService tasks, CaseService cases, IAuthori
             // A number field posts with a decimal point, whatever the browser's language.
             "number" => decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : text,
             "datetime" => DutchTime.ParseLocal(text) is { } at ? at.ToString("O") : text,
-            "file" => null,
             _ => text,
         };
     }

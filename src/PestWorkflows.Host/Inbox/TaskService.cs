@@ -98,6 +98,10 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
             errors["outcome"] = [$"'{outcome}' is geen uitkomst van deze taak; kies uit {string.Join(", ", outcomes.Select(o => o.Name))}."];
 
         var staffIds = await db.Users.Where(u => u.SchoolId == staff.SchoolId).Select(u => u.Id).ToListAsync(ct);
+        // A file field holds the id of a document uploaded to this case that no task has taken up yet.
+        var documentIds = Fields(task).Any(f => f.Type == TaskFieldType.File)
+            ? await db.Documents.Where(d => d.CaseId == task.CaseId && d.SchoolId == task.SchoolId && d.TaskId == null).Select(d => d.Id).ToListAsync(ct)
+            : [];
         foreach (var field in Fields(task))
         {
             var value = result[field.Name];
@@ -106,13 +110,13 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
                 if (field.Required) errors[field.Name] = [$"'{field.Label}' is verplicht."];
                 continue;
             }
-            var problem = Check(field, value, staffIds);
+            var problem = Check(field, value, staffIds, documentIds);
             if (problem is not null) errors[field.Name] = [problem];
         }
         return errors;
     }
 
-    private static string? Check(TaskField field, JsonNode value, IReadOnlyCollection<string> staffIds)
+    private static string? Check(TaskField field, JsonNode value, IReadOnlyCollection<string> staffIds, IReadOnlyCollection<string> documentIds)
     {
         string? Text() => value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
         switch (field.Type)
@@ -135,6 +139,9 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
             case TaskFieldType.Users:
                 return value is JsonArray users && users.All(u => (string?)(u as JsonValue) is { } uid && staffIds.Contains(uid))
                     ? null : $"'{field.Label}' moet een lijst medewerkers van deze school zijn.";
+            case TaskFieldType.File:
+                return Text() is { } documentId && documentIds.Contains(documentId)
+                    ? null : $"'{field.Label}' moet een document zijn dat voor deze zaak is geüpload en nog bij geen taak hoort.";
             default:
                 return Text() switch
                 {

@@ -37,6 +37,24 @@ public sealed partial class PageSession : IDisposable
     public async Task<HttpResponseMessage> PostFormWithTokenAsync(string action, string token, IEnumerable<KeyValuePair<string, string>> fields) =>
         await _client.PostAsync(action, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))));
 
+    /// <summary>Posts a multipart form (as a browser sends a form with a file input) with the given anti-forgery token.</summary>
+    public async Task<HttpResponseMessage> PostMultipartWithTokenAsync(string action, string token, IEnumerable<KeyValuePair<string, string>> fields,
+        IEnumerable<(string Name, string FileName, string ContentType, byte[] Content)> files)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields.Append(new("__RequestVerificationToken", token))) form.Add(new StringContent(value), name);
+        foreach (var file in files)
+        {
+            var part = new ByteArrayContent(file.Content);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(file.ContentType);
+            form.Add(part, file.Name, file.FileName);
+        }
+        return await _client.PostAsync(action, form);
+    }
+
+    /// <summary>A GET whose response (headers and body) the caller reads and disposes.</summary>
+    public Task<HttpResponseMessage> SendGetAsync(string url) => _client.GetAsync(url);
+
     public static string Token(string html) => TokenPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no anti-forgery token on the page");
 
     /// <summary>The value of a hidden or text input, by its name.</summary>
