@@ -98,7 +98,7 @@ public sealed class NadenkvelUploadTests : IAsyncLifetime
         Assert.Contains($"<a href=\"{link}\" download>Nadenkvel Bram _8b.pdf</a> ({Pdf.Length} bytes)", done);
         var (_, dossier) = await coordinator.GetAsync($"/zaken/{_caseId}");
         Assert.Contains("Nadenkvel (scan of foto) toegevoegd: Nadenkvel Bram _8b.pdf.", dossier);
-        Assert.Contains($"<a href=\"{link}\" class=\"document\" download>downloaden</a>", dossier);
+        Assert.Contains($"<a href=\"{link}\" class=\"document\" download>Nadenkvel Bram _8b.pdf downloaden</a>", dossier);
         Assert.Contains($"<a href=\"{link}\" download>Nadenkvel Bram _8b.pdf</a>", dossier);
         var timeline = (await _s.CaseAsync(HostApp.Coordinator, _caseId))["timeline"]!.AsArray();
         Assert.Equal(document.Id, (string?)timeline.Single(t => t!["document"] is not null)!["document"]!["id"]);
