@@ -76,6 +76,25 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
         Assert.Contains(title, await page.InnerTextAsync("h1"));
     }
 
+    /// <summary>Every field has a label, and the page does not scroll sideways on a phone (390 px) or a tablet (768 px).</summary>
+    private static async Task AssertLabelledAndFitsAsync(RecordedPage recorded, string name)
+    {
+        var page = recorded.Page;
+        var unlabelled = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+                .map(e => e.id || e.name)
+            """);
+        Assert.True(unlabelled.Length == 0, $"{name}: fields without a label: {string.Join(", ", unlabelled)}");
+        foreach (var width in new[] { 390, 768 })
+        {
+            await page.SetViewportSizeAsync(width, 800);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{name} scrolls sideways at {width} px");
+            if (width == 390) await recorded.ScreenshotAsync(name + "-phone");
+        }
+        await page.SetViewportSizeAsync(1280, 800);
+    }
+
     private static async Task CompleteAsync(IPage page, string outcomeLabel)
     {
         var taskUrl = page.Url;
@@ -96,6 +115,7 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
         await using var coordinator = await SignedInPageAsync(Coordinator);
         var page = coordinator.Page;
         await coordinator.ScreenshotAsync("walk-inbox-coordinator");
+        await AssertLabelledAndFitsAsync(coordinator, "walk-inbox");
         await OpenFromInboxAsync(coordinator, caseId, "Stap 1");
         await page.FillAsync("#veld-notes", "Gesproken met de melder; signaal is duidelijk.");
         await CompleteAsync(page, "Afgerond");
@@ -138,6 +158,7 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
             Buffer = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray(),
         });
         await bullyTalker.ScreenshotAsync("walk-task-form-nadenkvel");
+        await AssertLabelledAndFitsAsync(bullyTalker, "walk-task-form-nadenkvel");
         await CompleteAsync(bullyTalker.Page, "Afgerond");
 
         // The ESIS registration, for the teacher chosen in step 3.
@@ -182,6 +203,14 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
         Assert.Equal(200, download.Status);
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(await download.BodyAsync()));
         await coordinator.ScreenshotAsync("walk-dossier-closed");
+        await AssertLabelledAndFitsAsync(coordinator, "walk-dossier-closed");
+
+        // The bullied pupil's own page: this case, with the role they had in it.
+        await page.Locator("#zaak-leerlingen a", new() { HasText = bullied }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/leerlingen/"));
+        Assert.Contains(bullied, await page.InnerTextAsync("h1"));
+        Assert.Contains("gepeste", await page.InnerTextAsync("main"));
+        await AssertLabelledAndFitsAsync(coordinator, "walk-pupil");
         foreach (var recorded in new[] { reporter, coordinator, bullyTalker })
         {
             Assert.Empty(recorded.ErrorResponses);
