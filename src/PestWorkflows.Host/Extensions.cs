@@ -9,6 +9,7 @@ using PestWorkflows.Engine;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Schools;
@@ -48,6 +49,7 @@ public static class Extensions
         builder.Services.AddSingleton<IStepEffectHandler, ProtocolEffectHandler>();
 
         builder.Services.AddAppDatabase(provider, connectionString);
+        builder.Services.AddEmail(configuration, provider, connectionString);
         builder.Services.AddStaffIdentity();
         builder.Services.AddStaffPages();
         RefuseDemoOutsideDevelopment(configuration, builder.Environment);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Schools;
@@ -30,6 +31,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<CaseTask> Tasks => Set<CaseTask>();
     public DbSet<CaseTaskHistory> TaskHistory => Set<CaseTaskHistory>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<EmailMessage> Emails => Set<EmailMessage>();
+    public DbSet<EmailAttempt> EmailAttempts => Set<EmailAttempt>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -77,6 +80,23 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasMany(t => t.History).WithOne().HasForeignKey(h => h.TaskId);
         });
         model.Entity<CaseTaskHistory>().ToTable("task_history");
+        model.Entity<EmailMessage>(e =>
+        {
+            e.ToTable("email_messages");
+            e.Property(m => m.Id).HasMaxLength(32);
+            e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.RecipientKind).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Template).HasMaxLength(64);
+            e.HasIndex(m => m.CaseId);
+            e.HasIndex(m => m.MessageId).IsUnique();
+            e.HasMany(m => m.AttemptLog).WithOne().HasForeignKey(a => a.EmailId);
+        });
+        model.Entity<EmailAttempt>(e =>
+        {
+            e.ToTable("email_attempts");
+            e.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(a => new { a.EmailId, a.Number }).IsUnique();
+        });
     }
 }
 
