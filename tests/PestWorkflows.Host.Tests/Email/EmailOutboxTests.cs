@@ -218,16 +218,4 @@ public sealed class EmailOutboxTests : IDisposable
         Assert.Equal([EmailAttemptOutcome.Unknown], email.AttemptLog.Select(a => a.Outcome));
         Assert.Contains("mogelijk is het verzonden", email.LastError);
     }
-
-    /// <summary>Hands the message over, then never returns: what the outbox sees of a process that died right then.</summary>
-    private sealed class StopsAfterHandingOver(IEmailTransport inner) : IEmailTransport
-    {
-        public async Task SendAsync(MimeMessage message, Func<CancellationToken, Task> handingOver, CancellationToken ct)
-        {
-            await inner.SendAsync(message, handingOver, ct);
-            await new TaskCompletionSource().Task;
-        }
-
-        public Task<bool?> HasAsync(string messageId, CancellationToken ct) => inner.HasAsync(messageId, ct);
-    }
 }
