@@ -63,6 +63,7 @@ public static class Extensions
         builder.Services.AddSingleton<SchoolProtocols>();
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
+        builder.Services.AddScoped<PasswordResets>();
         builder.Services.AddSingleton<ReportOnce>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);

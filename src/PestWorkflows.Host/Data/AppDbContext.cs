@@ -33,6 +33,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<EmailMessage> Emails => Set<EmailMessage>();
     public DbSet<EmailAttempt> EmailAttempts => Set<EmailAttempt>();
+    public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -96,6 +97,14 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("email_attempts");
             e.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(a => new { a.EmailId, a.Number }).IsUnique();
+        });
+        model.Entity<PasswordReset>(e =>
+        {
+            e.ToTable("password_resets");
+            e.Property(r => r.Id).HasMaxLength(32);
+            e.Property(r => r.TokenHash).HasMaxLength(64);
+            e.HasIndex(r => r.TokenHash).IsUnique();
+            e.HasIndex(r => r.UserId);
         });
     }
 }

@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace PestWorkflows.Host.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class EmailMessages : Migration
+    public partial class EmailAndPasswordResets : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -40,6 +40,22 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_email_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "password_resets",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_password_resets", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -82,6 +98,17 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                 table: "email_messages",
                 column: "MessageId",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_resets_TokenHash",
+                table: "password_resets",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_resets_UserId",
+                table: "password_resets",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -89,6 +116,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "email_attempts");
+
+            migrationBuilder.DropTable(
+                name: "password_resets");
 
             migrationBuilder.DropTable(
                 name: "email_messages");

@@ -11,8 +11,8 @@ using PestWorkflows.Host.Data;
 namespace PestWorkflows.Host.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261129162556_EmailMessages")]
-    partial class EmailMessages
+    [Migration("20261129163707_EmailAndPasswordResets")]
+    partial class EmailAndPasswordResets
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -408,6 +408,40 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("email_messages", (string)null);
+                });
+
+            modelBuilder.Entity("PestWorkflows.Host.Identity.PasswordReset", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("password_resets", (string)null);
                 });
 
             modelBuilder.Entity("PestWorkflows.Host.Identity.StaffUser", b =>

@@ -12,8 +12,8 @@ using PestWorkflows.Host.Data;
 namespace PestWorkflows.Host.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261129162600_EmailMessages")]
-    partial class EmailMessages
+    [Migration("20261129163713_EmailAndPasswordResets")]
+    partial class EmailAndPasswordResets
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -425,6 +425,40 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("email_messages", (string)null);
+                });
+
+            modelBuilder.Entity("PestWorkflows.Host.Identity.PasswordReset", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("password_resets", (string)null);
                 });
 
             modelBuilder.Entity("PestWorkflows.Host.Identity.StaffUser", b =>

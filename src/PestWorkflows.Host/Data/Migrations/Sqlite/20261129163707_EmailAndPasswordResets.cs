@@ -5,7 +5,7 @@
 namespace PestWorkflows.Host.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class EmailMessages : Migration
+    public partial class EmailAndPasswordResets : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -38,6 +38,22 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_email_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "password_resets",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_password_resets", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -80,6 +96,17 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                 table: "email_messages",
                 column: "MessageId",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_resets_TokenHash",
+                table: "password_resets",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_resets_UserId",
+                table: "password_resets",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -87,6 +114,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "email_attempts");
+
+            migrationBuilder.DropTable(
+                name: "password_resets");
 
             migrationBuilder.DropTable(
                 name: "email_messages");
