@@ -17,6 +17,7 @@ public static class EmailSetup
 
     public static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration, DatabaseProvider provider, string connectionString)
     {
+        services.AddTransient<IStartupFilter, MailboxOutsideDevelopment>();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
         var folder = configuration["Email:MailboxPath"];

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MimeKit;
@@ -11,21 +9,18 @@ namespace PestWorkflows.Host.Email;
 
 /// <summary>
 /// <c>/dev/mailbox</c>: the local mailbox (what would have been sent without an SMTP server), for
-/// admins in Development only; everyone else, and every environment but Development, gets 404.
+/// admins in Development only: other people get 404, and outside Development the page has no route
+/// at all (see <see cref="MailboxOutsideDevelopment"/>).
 /// </summary>
-[AllowAnonymous] // checked below, so that outside Development the page does not exist even for the sign-in redirect
-public sealed class MailboxModel(LocalMailbox mailbox, StaffAccessor staffAccessor, IWebHostEnvironment environment) : PageModel
+[Authorize(Policy = Policies.SignedInPage)]
+public sealed class MailboxModel(LocalMailbox mailbox, StaffAccessor staffAccessor) : PageModel
 {
     public IReadOnlyList<(string Id, MimeMessage Message)> Messages { get; private set; } = [];
     public MimeMessage? Message { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? id, CancellationToken ct)
     {
-        if (!environment.IsDevelopment()) return this.NotFoundPage();
-        var cookie = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (!cookie.Succeeded) return Challenge(IdentityConstants.ApplicationScheme);
-        HttpContext.User = cookie.Principal;
-        if (await staffAccessor.GetAsync(cookie.Principal) is not { IsAdmin: true }) return this.NotFoundPage();
+        if (await staffAccessor.GetAsync(User) is not { IsAdmin: true }) return this.NotFoundPage();
 
         if (id is null)
         {
