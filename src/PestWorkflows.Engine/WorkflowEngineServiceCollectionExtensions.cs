@@ -31,6 +31,28 @@ public sealed class WorkflowEngineOptions
     /// </summary>
     public bool DispatchTimers { get; set; } = true;
 
+    /// <summary>
+    /// Whether this host hands due outbox rows to their handlers in the background. Off for a host that
+    /// must not (tests that drive <see cref="OutboxDispatcher.DispatchDueAsync"/> themselves); the rows
+    /// stay in the database for a host that does.
+    /// </summary>
+    public bool DispatchOutbox { get; set; } = true;
+    /// <summary>
+    /// Whether the process that committed a step delivers the events the step published right after the
+    /// commit (their outbox rows exist either way; off: only the background dispatcher delivers them).
+    /// </summary>
+    public bool DeliverEventsAfterStep { get; set; } = true;
+    /// <summary>How often the outbox dispatcher looks for due rows when nobody wakes it.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a claimed outbox row stays with one dispatcher before another may take it.</summary>
+    public TimeSpan OutboxClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>The delay after a first failed attempt; it doubles after each further one.</summary>
+    public TimeSpan OutboxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>The longest delay between two attempts.</summary>
+    public TimeSpan OutboxMaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Attempts after which a row that keeps failing is marked Failed (20: about ten hours with the defaults).</summary>
+    public int OutboxMaxAttempts { get; set; } = 20;
+
     public const int DefaultMaxEventDepth = 8;
 
     /// <summary>
@@ -55,7 +77,7 @@ public sealed class WorkflowEngineOptions
 
 public static class WorkflowEngineServiceCollectionExtensions
 {
-    /// <summary>Adds the runtime, its store on the configured database, and the timer dispatcher.</summary>
+    /// <summary>Adds the runtime, its store on the configured database, and the timer and outbox dispatchers.</summary>
     public static IServiceCollection AddWorkflowEngine(this IServiceCollection services, Action<WorkflowEngineOptions> configure)
     {
         services.Configure(configure);
@@ -73,6 +95,11 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.AddSingleton<WorkflowRuntime>();
         services.AddSingleton<TimerDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerDispatcher>());
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<IOutboxHandler, PublishedEventOutboxHandler>();
+        services.AddSingleton(new WorkflowDbContextOnConnection(options.Provider));
         services.AddSingleton<DatabaseInitializer>();
 
         if (options.Provider == DatabaseProvider.Postgres)

@@ -10,6 +10,7 @@ using PestWorkflows.Engine;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
 using PestWorkflows.Host.Schools;
@@ -50,6 +51,7 @@ public static class Extensions
         builder.Services.AddSingleton<IStepEffectHandler, ProtocolEffectHandler>();
 
         builder.Services.AddAppDatabase(provider, connectionString);
+        builder.Services.AddEmail(configuration, provider, connectionString);
         builder.Services.AddStaffIdentity();
         builder.Services.AddStaffPages();
         RefuseDemoOutsideDevelopment(configuration, builder.Environment);
@@ -70,6 +72,7 @@ public static class Extensions
         builder.Services.AddSingleton(new DocumentFiles(documentsFolder, builder.Environment.WebRootPath));
         builder.Services.AddScoped<CaseDocuments>();
         builder.Services.AddHostedService<DocumentCleanup>();
+        builder.Services.AddScoped<PasswordResets>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -11,6 +11,7 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<BookmarkRecord> Bookmarks => Set<BookmarkRecord>();
     public DbSet<JournalRecord> Journal => Set<JournalRecord>();
     public DbSet<ActivityExecutionRecord> ActivityExecutions => Set<ActivityExecutionRecord>();
+    public DbSet<OutboxMessageRecord> Outbox => Set<OutboxMessageRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -60,6 +61,20 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
         {
             e.ToTable("activity_executions");
             e.HasKey(x => x.Id);
+            e.HasIndex(x => x.WorkflowInstanceId);
+        });
+        model.Entity<OutboxMessageRecord>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Type).HasMaxLength(128);
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.Property(x => x.WorkflowInstanceId).HasMaxLength(64);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.LockedBy).HasMaxLength(128);
+            // Pending rows only, which is all the dispatcher looks for: handled rows leave the index.
+            e.HasIndex(x => x.DueAt).HasFilter("\"Status\" = 'Pending'");
             e.HasIndex(x => x.WorkflowInstanceId);
         });
     }

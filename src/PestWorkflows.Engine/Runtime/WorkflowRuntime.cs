@@ -164,6 +164,17 @@ public sealed class WorkflowRuntime(
         return results;
     }
 
+    /// <summary>Delivers an event from the outbox (see <see cref="PublishedEventOutboxHandler"/>).</summary>
+    internal Task<IReadOnlyList<WorkflowRunResult>> DeliverEventAsync(string tenantId, PublishedEventDelivery delivery, CancellationToken ct) =>
+        PublishEventAsync(tenantId, delivery.EventName, delivery.CorrelationId, delivery.WorkflowInstanceId, delivery.Payload, delivery.Actor, delivery.EventDepth, ct);
+
+    private OutboxDispatcher Dispatcher => _dispatcher ??= services.GetRequiredService<OutboxDispatcher>();
+    private Outbox Outbox => _outbox ??= services.GetRequiredService<Outbox>();
+    private WorkflowEngineOptions Options => _options ??= services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkflowEngineOptions>>().Value;
+    private OutboxDispatcher? _dispatcher;
+    private Outbox? _outbox;
+    private WorkflowEngineOptions? _options;
+
     /// <summary>Retries the open incidents of a faulted instance.</summary>
     public Task<WorkflowRunResult> RetryAsync(string instanceId, string? actor = null, CancellationToken ct = default) =>
         RunOnInstanceAsync(instanceId, (workflow, state) => runner.RetryAsync(workflow, state, actor, ct), ct);
@@ -260,6 +271,8 @@ public sealed class WorkflowRuntime(
         var newBookmarks = NewBookmarkRecords(run);
         var journal = JournalRecords(run);
         var store = StepStore.For(db);
+        List<string>? events = null;
+        var otherRows = false;
 
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
@@ -280,10 +293,18 @@ public sealed class WorkflowRuntime(
 
             if (run.StepEffects.Count > 0)
             {
+                // Events published by this step become outbox rows of the step: delivered once it has
+                // committed, within the instance's tenant, one delivery deeper than the one that resumed it.
+                foreach (var effect in run.StepEffects)
+                    if (effect is PublishedEvent published)
+                        (events ??= []).Add(Outbox.Add(db, PublishedEventOutboxHandler.TypeName, state.TenantId,
+                            JsonSerializer.Serialize(new PublishedEventDelivery(published.EventName, published.CorrelationId, published.WorkflowInstanceId,
+                                published.Payload, run.Actor, run.EventDepth + 1), PublishedEventOutboxHandler.Json), state.InstanceId).Id);
                 var handlers = services.GetServices<IStepEffectHandler>().ToList();
                 foreach (var effect in run.StepEffects)
                 foreach (var handler in handlers)
                     await handler.ApplyAsync(db, run, effect, ct);
+                otherRows = db.ChangeTracker.Entries<OutboxMessageRecord>().Count(e => e.State == EntityState.Added) > (events?.Count ?? 0);
                 if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
             }
             await transaction.CommitAsync(ct);
@@ -292,12 +313,20 @@ public sealed class WorkflowRuntime(
         if (logger.IsEnabled(LogLevel.Debug))
             logger.LogDebug("Instance {InstanceId} step committed: {SubStatus}, {Bookmarks} open bookmarks", state.InstanceId, state.SubStatus, state.Bookmarks.Count);
 
-        // Events published by this step are delivered only now that it is committed, within the
-        // instance's tenant, one delivery deeper than the one that resumed this step.
-        foreach (var effect in run.StepEffects)
-            if (effect is PublishedEvent published)
-                await PublishEventAsync(state.TenantId, published.EventName, published.CorrelationId, published.WorkflowInstanceId, published.Payload, run.Actor,
-                    run.EventDepth + 1, ct);
+        if (otherRows || (events is not null && !Options.DeliverEventsAfterStep)) Dispatcher.Wake();
+        if (events is not null && Options.DeliverEventsAfterStep)
+        {
+            try
+            {
+                await Dispatcher.DispatchAsync(events, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The step is committed and so are its rows: the background dispatcher delivers them.
+                logger.LogWarning(e, "Delivering the events of instance {InstanceId}'s step failed; the outbox retries", state.InstanceId);
+                Dispatcher.Wake();
+            }
+        }
 
         return new WorkflowRunResult(RunOutcome.Applied, state.InstanceId, state.Status, state.SubStatus, state.Bookmarks.ToList(), state.Incidents.ToList());
     }

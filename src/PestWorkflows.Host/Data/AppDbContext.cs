@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Documents;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Schools;
 
@@ -31,6 +32,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<CaseTaskHistory> TaskHistory => Set<CaseTaskHistory>();
     public DbSet<CaseDocument> Documents => Set<CaseDocument>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<EmailMessage> Emails => Set<EmailMessage>();
+    public DbSet<EmailAttempt> EmailAttempts => Set<EmailAttempt>();
+    public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -95,6 +99,31 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId);
             e.HasIndex(d => d.CaseId);
             e.HasIndex(d => new { d.TaskId, d.UploadedAt });
+        });
+        model.Entity<EmailMessage>(e =>
+        {
+            e.ToTable("email_messages");
+            e.Property(m => m.Id).HasMaxLength(32);
+            e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.RecipientKind).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Template).HasMaxLength(64);
+            e.HasIndex(m => m.CaseId);
+            e.HasIndex(m => m.MessageId).IsUnique();
+            e.HasMany(m => m.AttemptLog).WithOne().HasForeignKey(a => a.EmailId);
+        });
+        model.Entity<EmailAttempt>(e =>
+        {
+            e.ToTable("email_attempts");
+            e.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(a => new { a.EmailId, a.Number }).IsUnique();
+        });
+        model.Entity<PasswordReset>(e =>
+        {
+            e.ToTable("password_resets");
+            e.Property(r => r.Id).HasMaxLength(32);
+            e.Property(r => r.TokenHash).HasMaxLength(64);
+            e.HasIndex(r => r.TokenHash).IsUnique();
+            e.HasIndex(r => r.UserId);
         });
     }
 }

@@ -75,6 +75,8 @@ public sealed class AccountTests : IAsyncLifetime
             "POST /api/auth/login", "POST /api/auth/refresh", "GET /health",
             // The pages a person needs before signing in, and signing out (which checks its form's token).
             "GET /inloggen", "GET /geen-toegang", "POST /afmelden",
+            // Forgot password: asking for a link and using it.
+            "GET /wachtwoord-vergeten", "GET /wachtwoord-herstellen",
         };
         using var anonymous = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
