@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Engine.Persistence;
@@ -51,6 +52,7 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<StaffEmailOptions> 
     {
         if (recipients.Count == 0) return;
         var school = await SchoolNameAsync(db, notice.SchoolId, ct);
+        notice = await WithoutPupilNamesAsync(db, notice, ct);
         foreach (var recipient in recipients)
             await outbox.EnqueueAsync(step, Compose(notice, recipient, school), workflowInstanceId, ct);
     }
@@ -62,6 +64,7 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<StaffEmailOptions> 
             throw new InvalidOperationException("Staff emails outside a step are written in the caller's transaction, with what they are about.");
         if (recipients.Count == 0) return;
         var school = await SchoolNameAsync(db, notice.SchoolId, ct);
+        notice = await WithoutPupilNamesAsync(db, notice, ct);
         foreach (var recipient in recipients)
             await outbox.EnqueueAsync(db, Compose(notice, recipient, school), ct);
     }
@@ -106,6 +109,24 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<StaffEmailOptions> 
         1 => recipients[0].Name,
         _ => string.Join(", ", recipients.Take(recipients.Count - 1).Select(r => r.Name)) + " en " + recipients[^1].Name,
     };
+
+    /// <summary>Said instead of a step title that names a pupil of the case.</summary>
+    public const string TitleLeftOut = "(titel weggelaten: hij noemt een leerling)";
+
+    /// <summary>
+    /// A step's title is the designer's text, and an expression there could put a pupil's name in it:
+    /// such a title is left out of the email rather than sent.
+    /// </summary>
+    private static async Task<StaffNotice> WithoutPupilNamesAsync(AppDbContext db, StaffNotice notice, CancellationToken ct)
+    {
+        var names = await (from cp in db.CasePupils
+                           join p in db.Pupils on cp.PupilId equals p.Id
+                           where cp.CaseId == notice.CaseId
+                           select new { p.FirstName, p.LastName }).ToListAsync(ct);
+        var named = names.SelectMany(n => new[] { n.FirstName, n.LastName }).Where(w => !string.IsNullOrWhiteSpace(w))
+            .Any(w => Regex.IsMatch(notice.StepTitle, $@"\b{Regex.Escape(w.Trim())}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+        return named ? notice with { StepTitle = TitleLeftOut } : notice;
+    }
 
     private static async Task<string> SchoolNameAsync(AppDbContext db, string schoolId, CancellationToken ct) =>
         await db.Schools.Where(s => s.Id == schoolId).Select(s => s.Name).FirstOrDefaultAsync(ct) ?? "";

@@ -192,6 +192,28 @@ public sealed class StaffEmailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_step_title_that_names_a_pupil_is_left_out_of_the_email()
+    {
+        var caseId = await ReportAsync();
+        var task = (string)(await _s.TaskAsync(HostApp.Coordinator, caseId, "Pestprotocol.DiscussWithCoordinator"))["id"]!;
+        await DeliverAsync();
+        // As a designer's expression in the step's title could make it.
+        var pupil = (string)_pupils[0]["name"]!;
+        await using (var scope = _s.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Tasks.Where(t => t.Id == task).ExecuteUpdateAsync(t => t.SetProperty(x => x.Title, $"Stap 1: praten over {pupil}"));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await _s.SendAsync(HostApp.Coordinator, HttpMethod.Post, $"/api/tasks/{task}/assign",
+            new JsonObject { ["userId"] = await UserIdAsync(HostApp.Teacher2), ["reason"] = "Joost was erbij." })).Status);
+
+        var email = Assert.Single(await DeliverAsync());
+        Assert.Contains($"Taak: {StaffEmails.TitleLeftOut}", email.TextBody);
+        AssertNothingOfTheCase(email);
+    }
+
+    [Fact]
     public async Task A_refused_reassignment_emails_nobody()
     {
         var caseId = await ReportAsync();
