@@ -137,7 +137,7 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<StaffEmailOptions> 
         var (subject, opening) = notice.Kind switch
         {
             StaffNoticeKind.NewTask => ("Nieuwe taak in PestWorkflows", "Er staat een nieuwe taak voor je klaar in PestWorkflows."),
-            StaffNoticeKind.Reminder => ("Herinnering: een taak in PestWorkflows moet vandaag af", "Een taak in PestWorkflows moet vandaag af en is nog niet afgerond."),
+            StaffNoticeKind.Reminder => ("Herinnering: een taak in PestWorkflows moet binnenkort af", "Een taak in PestWorkflows is nog niet afgerond en de deadline komt dichtbij."),
             StaffNoticeKind.Overdue => ("Te laat: een taak in PestWorkflows is niet op tijd afgerond", "Een taak in PestWorkflows is niet op tijd afgerond; de zaak staat als te laat gemarkeerd."),
             _ => ("Een taak in PestWorkflows is aan jou toegewezen", "Er is een taak in PestWorkflows aan jou (of aan jouw rol) toegewezen."),
         };

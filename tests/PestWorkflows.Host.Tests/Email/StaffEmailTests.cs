@@ -128,7 +128,7 @@ public sealed class StaffEmailTests : IAsyncLifetime
         await AtAsync(14); // 15:00 CET: the reminder
         await _s.RunTimersAsync();
         var reminder = Assert.Single(await DeliverAsync());
-        Assert.Equal((HostApp.Coordinator, "Herinnering: een taak in PestWorkflows moet vandaag af"), (To(reminder), reminder.Subject));
+        Assert.Equal((HostApp.Coordinator, "Herinnering: een taak in PestWorkflows moet binnenkort af"), (To(reminder), reminder.Subject));
         Assert.Contains($"{BaseUrl}/taken/", reminder.TextBody);
         AssertNothingOfTheCase(reminder);
 
