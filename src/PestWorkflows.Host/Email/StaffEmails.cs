@@ -94,6 +94,9 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<StaffEmailOptions> 
         };
     }
 
+    /// <summary>The timeline's words for a reminder that came due only after the deadline had passed.</summary>
+    public const string LateReminderLine = "Niemand kreeg een herinnering per e-mail: de deadline was al voorbij.";
+
     private static string Verb(IReadOnlyList<StaffRecipient> recipients) => recipients.Count == 1 ? "is" : "zijn";
 
     private static string Singular(string? role) => role switch

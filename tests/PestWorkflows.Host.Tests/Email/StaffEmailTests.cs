@@ -147,6 +147,20 @@ public sealed class StaffEmailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reminder_that_comes_due_only_after_the_deadline_is_not_emailed_and_the_timeline_says_so()
+    {
+        var caseId = await ReportAsync();
+        await DeliverAsync();
+
+        await AtAsync(16); // no host ran at 15:00: the reminder and the deadline fire together
+        await _s.RunTimersAsync();
+
+        var alert = Assert.Single(await DeliverAsync());
+        Assert.Equal(HostApp.Leader, To(alert));
+        Assert.Contains("Herinnering: stap 1 moet vandaag nog worden afgerond. Niemand kreeg een herinnering per e-mail: de deadline was al voorbij.", await TimelineAsync(caseId));
+    }
+
+    [Fact]
     public async Task Without_a_leader_account_the_overdue_line_says_that_nobody_was_warned()
     {
         await using (var scope = _s.App.Services.CreateAsyncScope())
