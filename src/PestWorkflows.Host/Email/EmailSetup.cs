@@ -28,7 +28,7 @@ public static class EmailSetup
             : sp.GetRequiredService<LocalMailbox>());
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<IOutboxHandler, EmailOutboxHandler>();
-        services.AddOptions<StaffEmailOptions>().BindConfiguration(StaffEmailOptions.Section);
+        services.AddOptions<EmailLinkOptions>().BindConfiguration(EmailLinkOptions.Section);
         services.AddSingleton<StaffEmails>();
         services.AddSingleton<DeadlineAlerts>();
         services.AddSingleton<IStepEffectHandler, NewTaskStaffEmails>();

@@ -23,7 +23,7 @@ namespace PestWorkflows.Host.Email;
 /// PestWorkflows and look under "Mijn taken", and the host logs a warning.
 /// </para>
 /// </summary>
-public sealed class StaffEmails(EmailOutbox outbox, IOptions<StaffEmailOptions> options, IConfiguration configuration, IHostEnvironment environment, ILogger<StaffEmails> logger)
+public sealed class StaffEmails(EmailOutbox outbox, IOptions<EmailLinkOptions> options, IConfiguration configuration, IHostEnvironment environment, ILogger<StaffEmails> logger)
 {
     private int _warnedAboutBaseUrl;
 

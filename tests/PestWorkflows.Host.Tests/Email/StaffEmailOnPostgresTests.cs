@@ -26,7 +26,7 @@ public sealed class StaffEmailOnPostgresTests(PostgresFixture postgres)
         await using var app = new HostApp(folder, configureServices: services =>
         {
             services.Configure<WorkflowEngineOptions>(o => o.DispatchOutbox = false);
-            services.Configure<StaffEmailOptions>(o => o.BaseUrl = "https://pestworkflows.regenboog.test");
+            services.Configure<EmailLinkOptions>(o => o.BaseUrl = "https://pestworkflows.regenboog.test");
         });
         await using var host = app.WithWebHostBuilder(b => b
             .UseSetting("Database:Provider", "Postgres").UseSetting("ConnectionStrings:Workflows", connectionString)

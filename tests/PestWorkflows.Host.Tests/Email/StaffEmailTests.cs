@@ -46,7 +46,7 @@ public sealed class StaffEmailTests : IAsyncLifetime
                 o.From = "PestWorkflows <noreply@regenboog.test>";
             });
             services.Configure<WorkflowEngineOptions>(o => o.DispatchOutbox = false);
-            services.Configure<StaffEmailOptions>(o => o.BaseUrl = BaseUrl);
+            services.Configure<EmailLinkOptions>(o => o.BaseUrl = BaseUrl);
         });
         _pupils = await _s.PupilsAsync(HostApp.Teacher1);
     }
