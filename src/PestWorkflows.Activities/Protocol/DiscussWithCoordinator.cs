@@ -62,7 +62,7 @@ public sealed class DiscussWithCoordinator : HumanTaskActivity
                 "Herinnering: stap 1 moet vandaag nog worden afgerond.", Step, NotifyRole: StaffRoles.Coordinator));
         else if (bookmark.Name == EscalationBookmark)
             context.AddStepEffect(new CaseEvent(context.WorkflowInstanceId, CaseEventKind.Overdue,
-                "Stap 1 is niet op tijd afgerond; de zaak staat als te laat gemarkeerd voor de anti-pestcoördinator en de directie.", Step, NotifyRole: StaffRoles.Leader));
+                "Stap 1 is niet op tijd afgerond; de zaak staat als te laat gemarkeerd.", Step, NotifyRole: StaffRoles.Leader));
         return ValueTask.CompletedTask;
     }
 }

@@ -5,6 +5,7 @@ using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Email;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -12,7 +13,7 @@ namespace PestWorkflows.Host.Cases;
 /// Turns what the protocol's activities ask for into case and task rows, inside the step's own
 /// transaction: a task exists exactly when its bookmark does.
 /// </summary>
-public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimeProvider clock) : IStepEffectHandler
+public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, DeadlineAlerts alerts, TimeProvider clock) : IStepEffectHandler
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -95,7 +96,9 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, TimePr
                 break;
 
             case CaseEvent caseEvent:
-                db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = caseEvent.Kind.ToString(), Text = caseEvent.Text, ActorUserId = run.Actor });
+                // The line names exactly the people an alert email was written for, in this transaction.
+                var emailed = await alerts.SendInStepAsync(step, db, @case, caseEvent, ct);
+                db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = caseEvent.Kind.ToString(), Text = emailed is null ? caseEvent.Text : $"{caseEvent.Text} {emailed}", ActorUserId = run.Actor });
                 switch (caseEvent.Kind)
                 {
                     case CaseEventKind.Overdue:

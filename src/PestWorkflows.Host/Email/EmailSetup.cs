@@ -28,6 +28,10 @@ public static class EmailSetup
             : sp.GetRequiredService<LocalMailbox>());
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<IOutboxHandler, EmailOutboxHandler>();
+        services.AddOptions<EmailLinkOptions>().BindConfiguration(EmailLinkOptions.Section);
+        services.AddSingleton<StaffEmails>();
+        services.AddSingleton<DeadlineAlerts>();
+        services.AddSingleton<IStepEffectHandler, NewTaskStaffEmails>();
         return services;
     }
 }

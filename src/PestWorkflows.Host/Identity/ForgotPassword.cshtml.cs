@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using PestWorkflows.Host.Email;
 
 namespace PestWorkflows.Host.Identity;
 
@@ -10,7 +12,7 @@ namespace PestWorkflows.Host.Identity;
 /// at the address the request came to, which outside Development a forged Host header could choose.
 /// </summary>
 [AllowAnonymous]
-public sealed class ForgotPasswordModel(PasswordResets resets, IConfiguration configuration, IWebHostEnvironment environment, ILogger<ForgotPasswordModel> logger) : PageModel
+public sealed class ForgotPasswordModel(PasswordResets resets, IOptions<EmailLinkOptions> links, IWebHostEnvironment environment, ILogger<ForgotPasswordModel> logger) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     public bool Sent { get; private set; }
@@ -25,7 +27,7 @@ public sealed class ForgotPasswordModel(PasswordResets resets, IConfiguration co
             Error = "Vul je e-mailadres in.";
             return Page();
         }
-        var baseUrl = configuration["Email:BaseUrl"];
+        var baseUrl = links.Value.BaseUrl;
         if (string.IsNullOrWhiteSpace(baseUrl) && environment.IsDevelopment()) baseUrl = $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
         if (string.IsNullOrWhiteSpace(baseUrl))
             logger.LogError("A password reset was asked for, but Email:BaseUrl is not set: no link is sent outside Development without it");

@@ -8,6 +8,7 @@ using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Shared;
@@ -23,7 +24,7 @@ public sealed record TaskOperationResult(TaskFailure Failure, string? Message = 
 }
 
 /// <summary>Reading, claiming, assigning and completing tasks, with the school's access rules (Access/AccessRules).</summary>
-public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRuntime runtime, WorkflowInstanceStore engineInstances, TimeProvider clock)
+public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRuntime runtime, WorkflowInstanceStore engineInstances, StaffEmails emails, TimeProvider clock)
 {
     /// <summary>Finds a task of the caller's school; another school's task is "not found", not "forbidden".</summary>
     public async Task<CaseTask?> FindAsync(Staff staff, string id, CancellationToken ct) =>
@@ -197,7 +198,7 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
             errors["userId"] = ["Kies een medewerker of een rol (niet allebei)."];
         else if (request.UserId is { Length: > 0 } id && !await db.Users.AnyAsync(u => u.Id == id && u.SchoolId == staff.SchoolId, ct))
             errors["userId"] = ["Deze medewerker bestaat niet op deze school."];
-        else if (request.Role is { Length: > 0 } role && !AssignableRoles.Contains(role))
+        else if (request.Role is { Length: > 0 } asked && !AssignableRoles.Contains(asked))
             errors["role"] = [$"Kies een rol: {string.Join(", ", AssignableRoles)}."];
         if (string.IsNullOrWhiteSpace(request.Reason)) errors["reason"] = ["Geef een reden waarom de taak naar een ander gaat."];
         else if (request.Reason.Trim().Length > MaxReasonLength) errors["reason"] = [$"De reden is te lang (maximaal {MaxReasonLength} tekens)."];
@@ -205,14 +206,24 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
             return new(TaskFailure.Invalid, errors.ContainsKey("userId") || errors.ContainsKey("role") ? "De taak is niet toegewezen: kies aan wie hij gaat." : "De taak is niet toegewezen: geef een reden.", errors);
 
         var reason = request.Reason!.Trim();
-        string to;
-        if (request.UserId is { Length: > 0 } userId)
-        {
-            to = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstAsync(ct);
-            return await ChangeAsync(task, userId, task.CandidateRole, "Assigned", staff, $"{userId}: {reason}", $"'{task.Title}' is toegewezen aan {to}. Reden: {reason}", ct);
-        }
-        to = "de rol " + RoleLabels.Dutch(request.Role);
-        return await ChangeAsync(task, null, request.Role, "Assigned", staff, $"{request.Role}: {reason}", $"'{task.Title}' is toegewezen aan {to}. Reden: {reason}", ct);
+        var userId = request.UserId is { Length: > 0 } u ? u : null;
+        var role = userId is null ? request.Role : null;
+        var to = userId is not null
+            ? await db.Users.Where(x => x.Id == userId).Select(x => x.DisplayName).FirstAsync(ct)
+            : "de rol " + RoleLabels.Dutch(role);
+
+        // The hand-over and the emails about it commit together: no email about an assignment that
+        // did not happen, and the timeline names exactly who was emailed. The one handing it over
+        // knows already and gets none.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var recipients = (await StaffEmails.RecipientsAsync(db, task.SchoolId, userId, role, ct)).Where(r => r.UserId != staff.Id).ToList();
+        var line = $"'{task.Title}' is toegewezen aan {to}. Reden: {reason} {StaffEmails.EmailedLine(StaffNoticeKind.Reassigned, recipients, role)}";
+        var changed = await ChangeAsync(task, userId, userId is null ? role : task.CandidateRole, "Assigned", staff, $"{userId ?? role}: {reason}", line, ct);
+        if (changed != TaskOperationResult.Ok) return changed;
+        await emails.SendAsync(db, new StaffNotice(StaffNoticeKind.Reassigned, task.SchoolId, task.CaseId, task.Id, task.Title, task.DueAt), recipients, ct);
+        await transaction.CommitAsync(ct);
+        emails.Wake();
+        return TaskOperationResult.Ok;
     }
 
     /// <param name="timeline">A line for the case's timeline, for a change the case's readers should see.</param>

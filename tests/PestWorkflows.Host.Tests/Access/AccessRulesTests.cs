@@ -133,7 +133,7 @@ public sealed class AccessRulesTests : IAsyncLifetime
         var task = (await _s.SendAsync(HostApp.Leader, HttpMethod.Get, $"/api/tasks/{_step1OfTeacher1}")).Json;
         Assert.Contains(task["history"]!.AsArray(), h => (string?)h!["action"] == "Assigned" && ((string?)h["detail"])!.EndsWith("De ouders willen de directie spreken."));
         var @case = await _s.CaseAsync(HostApp.Teacher1, _caseByTeacher1);
-        Assert.Contains(@case["timeline"]!.AsArray(), t => (string?)t!["text"] == "'Stap 1: signalen bespreken met de anti-pestcoördinator' is toegewezen aan de rol directie. Reden: De ouders willen de directie spreken.");
+        Assert.Contains(@case["timeline"]!.AsArray(), t => (string?)t!["text"] == "'Stap 1: signalen bespreken met de anti-pestcoördinator' is toegewezen aan de rol directie. Reden: De ouders willen de directie spreken. Marieke Bos is per e-mail op de hoogte gebracht.");
     }
 
     private async Task<string> UserIdAsync(string email)

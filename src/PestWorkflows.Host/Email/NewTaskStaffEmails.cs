@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Activities.Tasks;
+using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Data;
+
+namespace PestWorkflows.Host.Email;
+
+/// <summary>
+/// A new task of a case: an email (<see cref="StaffEmails"/>) to its assignee, or to everyone with its
+/// role at the school, and a timeline line naming exactly who got one; both in the step's transaction.
+/// The case exists by then: <see cref="ProtocolEffectHandler"/> wrote it for the step's earlier <see cref="CaseReported"/> effect.
+/// </summary>
+public sealed class NewTaskStaffEmails(AppDbContextOnConnection appDb, StaffEmails emails, TimeProvider clock) : IStepEffectHandler
+{
+    public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
+    {
+        if (effect is not HumanTaskCreated created) return;
+        await using var db = appDb.Create(step);
+        var @case = await db.Cases.Where(c => c.WorkflowInstanceId == run.State.InstanceId).Select(c => new { c.Id, c.SchoolId }).FirstOrDefaultAsync(ct);
+        if (@case is null) return; // not a case (a test workflow, the designer's test run)
+
+        var recipients = await StaffEmails.RecipientsAsync(db, @case.SchoolId, created.AssigneeUserId, created.CandidateRole, ct);
+        await emails.SendInStepAsync(step, db,
+            new StaffNotice(StaffNoticeKind.NewTask, @case.SchoolId, @case.Id, created.TaskId, created.Title, created.DueAt), recipients, run.State.InstanceId, ct);
+        db.Timeline.Add(new TimelineEntry
+        {
+            CaseId = @case.Id, At = clock.GetUtcNow(), Kind = "StaffEmail",
+            Text = StaffEmails.EmailedLine(StaffNoticeKind.NewTask, recipients, created.AssigneeUserId is null ? created.CandidateRole : null),
+        });
+        await db.SaveChangesAsync(ct);
+    }
+}
