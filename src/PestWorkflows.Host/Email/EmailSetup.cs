@@ -28,6 +28,7 @@ public static class EmailSetup
             : sp.GetRequiredService<LocalMailbox>());
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<IOutboxHandler, EmailOutboxHandler>();
+        services.AddScoped<CaseEmails>();
         return services;
     }
 }
