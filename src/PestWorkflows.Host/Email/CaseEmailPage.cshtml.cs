@@ -35,8 +35,9 @@ public sealed class CaseEmailPageModel(CaseEmails emails) : StaffPageModel
         if (await emails.GetAsync(Staff, caseId, emailId, ct) is not { } details || result.Status == EmailResendStatus.NotFound) return this.NotFoundPage();
         Details = details;
         Error = result.Message;
-        // Sending a sent email again could reach the parent twice: a conflict with the email's state, not bad input.
-        Response.StatusCode = result.Status == EmailResendStatus.NotResendable ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+        // Sending a sent email again could reach the parent twice: a conflict with the email's state. A mistyped
+        // address is answered like every form of the site: the page again, with the message and what was typed.
+        if (result.Status == EmailResendStatus.NotResendable) Response.StatusCode = StatusCodes.Status409Conflict;
         return Page();
     }
 }
