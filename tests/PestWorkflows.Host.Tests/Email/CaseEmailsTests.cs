@@ -282,6 +282,32 @@ public sealed class CaseEmailsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_coordinators_resending_the_same_email_at_once_send_one_copy()
+    {
+        async Task<EmailResendResult> ResendAsOneCoordinatorAsync(string address)
+        {
+            await using var scope = _s.App.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var userId = await db.Users.Where(u => u.Email == HostApp.Coordinator).Select(u => u.Id).SingleAsync();
+            var staff = (await StaffAccessor.LoadAsync(db, userId, null, CancellationToken.None))!;
+            return await scope.ServiceProvider.GetRequiredService<CaseEmails>().ResendAsync(staff, _caseId, _failed.Id, address, CancellationToken.None);
+        }
+
+        // On threads of their own: SQLite's async calls complete synchronously, so two plain calls would run one after the other.
+        using var start = new Barrier(2);
+        var results = await Task.WhenAll(
+            Task.Run(() => { start.SignalAndWait(); return ResendAsOneCoordinatorAsync("eerste@ouders.regenboog.test"); }),
+            Task.Run(() => { start.SignalAndWait(); return ResendAsOneCoordinatorAsync("tweede@ouders.regenboog.test"); }));
+        Assert.Single(results, r => r.Status == EmailResendStatus.Resent);
+        Assert.Single(results, r => r.Status == EmailResendStatus.NotResendable);
+        Assert.Equal(1, await DispatchAsync());
+        Assert.Equal(0, await DispatchAsync());
+        var delivered = Assert.Single(_smtp!.ReceivedEmail).ToAddresses.Single().Address;
+        Assert.Equal(delivered, (await GuardianAsync()).Email);
+        Assert.Equal(3, (await EmailsAsync()).Count);
+    }
+
+    [Fact]
     public async Task The_list_filter_and_the_rule_for_one_case_agree_for_every_person()
     {
         await using var scope = _s.App.Services.CreateAsyncScope();
