@@ -147,6 +147,7 @@ public static class Extensions
         app.MapCasesApi();
         app.MapTasksApi();
         app.MapDocumentsApi();
+        app.MapCaseEmailsApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

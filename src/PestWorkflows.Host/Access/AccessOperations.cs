@@ -20,6 +20,9 @@ public static class AccessOperations
     /// <summary>Hand a task to a person or a role (resource: <see cref="Cases.CaseTask"/>).</summary>
     public static readonly OperationAuthorizationRequirement AssignTask = new() { Name = nameof(AssignTask) };
 
+    /// <summary>See the emails of a case and resend a failed one (resource: <see cref="Cases.Case"/>).</summary>
+    public static readonly OperationAuthorizationRequirement SeeCaseEmails = new() { Name = nameof(SeeCaseEmails) };
+
     /// <summary>See a pupil (resource: <see cref="Schools.Pupil"/>).</summary>
     public static readonly OperationAuthorizationRequirement SeePupil = new() { Name = nameof(SeePupil) };
 

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using PestWorkflows.Host.Cases;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Schools;
 
@@ -23,6 +24,9 @@ namespace PestWorkflows.Host.Access;
 /// admin: that account keeps the school's data in order and does not steer a case.</item>
 /// <item><b>Release</b> (give back to the role, no reason): only the person it is assigned to. Taking a task
 /// away from a colleague is a reassignment, which needs a reason.</item>
+/// <item><b>SeeCaseEmails</b> (the emails of a case with their text and attempts, and resending a failed one): the
+/// coordinator, the leader and the admin of the case's school. Not a teacher, even one who sees the case: parents'
+/// emails name parents and their addresses.</item>
 /// <item><b>SeePupil</b>: any staff member of the pupil's school (a signal names pupils).</item>
 /// <item><b>OpenPupilRecord</b> (the pupil's chronology across all cases): the coordinator, the leader and the admin
 /// for every pupil of their school; a teacher for the pupils of the groups they teach.</item>
@@ -47,6 +51,17 @@ public static class AccessRules
         // completer, instead of probing every task row of every case of the school.
         return c => c.SchoolId == school
             && (c.ReporterId == id || tasks.Where(t => t.AssigneeUserId == id || t.CompletedByUserId == id).Select(t => t.CaseId).Contains(c.Id));
+    }
+
+    public static bool MaySeeCaseEmails(Staff staff, Case @case) => @case.SchoolId == staff.SchoolId && SeesEveryCaseOfSchool(staff);
+
+    /// <summary><see cref="MaySeeCaseEmails"/> as a filter on emails; <paramref name="cases"/> is the case table of the same query.
+    /// The school is the case's, not the email's own column: an email counts as the case's only through its case.</summary>
+    public static Expression<Func<EmailMessage, bool>> CaseEmailsVisibleTo(Staff staff, IQueryable<Case> cases)
+    {
+        var school = staff.SchoolId;
+        if (!SeesEveryCaseOfSchool(staff)) return e => false;
+        return e => e.CaseId != null && cases.Any(c => c.Id == e.CaseId && c.SchoolId == school);
     }
 
     public static bool MayActOn(Staff staff, CaseTask task) =>

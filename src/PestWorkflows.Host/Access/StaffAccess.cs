@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Schools;
 
@@ -19,6 +20,8 @@ public sealed class StaffAccess(AppDbContext db)
     public IQueryable<CaseTask> ActableTasks(Staff staff) => db.Tasks.Where(AccessRules.TasksActableBy(staff));
 
     public IQueryable<CaseTask> WaitingFor(Staff staff) => db.Tasks.Where(AccessRules.TasksWaitingFor(staff));
+
+    public IQueryable<EmailMessage> CaseEmails(Staff staff) => db.Emails.Where(AccessRules.CaseEmailsVisibleTo(staff, db.Cases));
 
     public IQueryable<Pupil> PupilRecords(Staff staff) => db.Pupils.Where(AccessRules.PupilRecordsOpenTo(staff, db.Groups));
 
@@ -48,6 +51,7 @@ public sealed class StaffAccess(AppDbContext db)
         (operation.Name, resource) switch
         {
             (nameof(AccessOperations.SeeCase), Case c) => await MaySeeCaseAsync(staff, c, ct),
+            (nameof(AccessOperations.SeeCaseEmails), Case c) => AccessRules.MaySeeCaseEmails(staff, c),
             (nameof(AccessOperations.SeeTask), CaseTask t) => await MaySeeTaskAsync(staff, t, ct),
             (nameof(AccessOperations.ActOnTask), CaseTask t) => AccessRules.MayActOn(staff, t),
             (nameof(AccessOperations.AssignTask), CaseTask t) => AccessRules.MayAssign(staff, t),

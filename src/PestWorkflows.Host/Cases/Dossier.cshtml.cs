@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Pupils;
 using PestWorkflows.Host.Shared;
@@ -16,7 +17,7 @@ namespace PestWorkflows.Host.Cases;
 /// steps. Whoever may not see the case (Access/AccessRules) gets the same 404 as for a case that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class DossierModel(CaseService cases, PupilService pupils, AppDbContext db, TimeProvider clock) : StaffPageModel
+public sealed class DossierModel(CaseService cases, PupilService pupils, CaseEmails emails, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     public CaseDto Case { get; private set; } = null!;
     public IReadOnlyDictionary<string, IReadOnlyList<StepNote>> Notes { get; private set; } = new Dictionary<string, IReadOnlyList<StepNote>>();
@@ -25,6 +26,8 @@ public sealed class DossierModel(CaseService cases, PupilService pupils, AppDbCo
     public DateTimeOffset Now { get; private set; }
     /// <summary>The case's pupils whose page this person may open.</summary>
     public IReadOnlySet<string> PupilLinks { get; private set; } = new HashSet<string>();
+    /// <summary>The case's emails; null for whoever may not see them (a teacher: parents' emails name parents).</summary>
+    public IReadOnlyList<CaseEmailDto>? Emails { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
@@ -34,6 +37,7 @@ public sealed class DossierModel(CaseService cases, PupilService pupils, AppDbCo
         Notes = await CaseNotes.LoadAsync(db, id, await cases.NamesAsync(Staff.SchoolId, ct), ct);
         var open = await db.Tasks.AsNoTracking().Where(t => t.CaseId == id && t.Status == CaseTaskStatus.Open).ToListAsync(ct);
         PupilLinks = await pupils.OpenableAmongAsync(Staff, found.Pupils.Select(p => p.PupilId), ct);
+        Emails = await emails.ListAsync(Staff, id, ct);
         Actionable = open.Where(t => AccessRules.MayActOn(Staff, t)).Select(t => t.Id).ToHashSet();
         return Page();
     }

@@ -16,8 +16,7 @@ namespace PestWorkflows.Host.Email;
 /// server was receiving it, and the handler reconciles: a destination that can be asked (the local
 /// mailbox) decides between "delivered" and "send again"; an SMTP server cannot be asked, so the
 /// email becomes <see cref="EmailStatus.Uncertain"/> and is not sent again by itself (a person can
-/// resend it; the resend carries the same Message-Id, so a mail program that saw the first one can
-/// tell). A stop before that point (while connecting) leaves no open attempt: the email is simply
+/// resend it from the case's emails, as a new message with its own Message-Id: see <see cref="CaseEmails"/>). A stop before that point (while connecting) leaves no open attempt: the email is simply
 /// sent on the next attempt. A refusal (5xx) fails it for good; a server that cannot be reached or
 /// answers 4xx is tried again later, with the outbox's growing delay.
 /// </para>
@@ -40,7 +39,7 @@ public sealed class EmailOutboxHandler(
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var email = await db.Emails.Include(e => e.AttemptLog).SingleOrDefaultAsync(e => e.Id == emailId, ct)
             ?? throw new OutboxPermanentFailureException($"Email {emailId} does not exist.");
-        if (email.Status is EmailStatus.Sent or EmailStatus.Failed or EmailStatus.Uncertain) return;
+        if (email.Status is EmailStatus.Sent or EmailStatus.Failed or EmailStatus.Uncertain or EmailStatus.Resent) return;
 
         if (email.AttemptLog.FirstOrDefault(a => a.Outcome == EmailAttemptOutcome.InProgress) is { } open)
         {

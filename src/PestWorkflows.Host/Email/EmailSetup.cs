@@ -32,6 +32,7 @@ public static class EmailSetup
         services.AddSingleton<StaffEmails>();
         services.AddSingleton<DeadlineAlerts>();
         services.AddSingleton<IStepEffectHandler, NewTaskStaffEmails>();
+        services.AddScoped<CaseEmails>();
         return services;
     }
 }

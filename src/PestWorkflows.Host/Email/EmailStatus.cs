@@ -16,4 +16,9 @@ public enum EmailStatus
     /// it. It is not sent again by itself, so a parent never gets it twice; a person decides.
     /// </summary>
     Uncertain,
+    /// <summary>
+    /// Was <see cref="Failed"/> or <see cref="Uncertain"/>; a person sent a copy as a new message (its own
+    /// Message-Id, maybe to a corrected address). This one stays as history and is never sent again.
+    /// </summary>
+    Resent,
 }

@@ -17,6 +17,8 @@ public abstract class HostInBrowser(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-e2e", Guid.NewGuid().ToString("N"));
     protected ITestOutputHelper Output { get; } = output;
+    /// <summary>The host's SQLite file (the default data/pestworkflows.db in its working folder).</summary>
+    protected string DatabasePath => Path.Combine(_workDir, "data", "pestworkflows.db");
     protected HostProcess Host { get; private set; } = null!;
     protected Browser Browser { get; private set; } = null!;
 
