@@ -58,10 +58,10 @@ public sealed class EmailBenchmark : IBenchmarkPart
             perMessage.Stop();
             var bytesPerMessage = (sink.Bytes - bytesBefore) / (double)count;
 
-            var (outboxElapsed, connections) = await OutboxAsync(repoRoot, Path.Combine(folder, "full"), sink, count, warmUp, "Full", ct);
+            var (outboxElapsed, connections, breakdown) = await OutboxAsync(repoRoot, Path.Combine(folder, "full"), sink, count, warmUp, "Full", ct);
             // Reference: the engine's connections (claim, finish) with synchronous=NORMAL; the host's own
             // (the email's attempt and outcome) keep SQLite's default, FULL.
-            var (outboxNormal, _) = await OutboxAsync(repoRoot, Path.Combine(folder, "normal"), sink, count, warmUp, "Normal", ct);
+            var (outboxNormal, _, breakdownNormal) = await OutboxAsync(repoRoot, Path.Combine(folder, "normal"), sink, count, warmUp, "Normal", ct);
 
             var netDumbster = await NetDumbsterOneConnectionAsync(count, warmUp, ct);
 
@@ -74,7 +74,9 @@ public sealed class EmailBenchmark : IBenchmarkPart
             extra["bare MailKit, one connection"] = $"{Rate(bare.Elapsed):N1} msgs/s";
             extra["bare MailKit, connection per message"] = $"{Rate(perMessage.Elapsed):N1} msgs/s";
             extra["outbox (EmailOutbox + OutboxDispatcher)"] = $"{Rate(outboxElapsed):N1} msgs/s, {connections:N0} SMTP connections";
+            extra["outbox, time per email"] = breakdown;
             extra["outbox, engine synchronous=NORMAL"] = $"{Rate(outboxNormal):N1} msgs/s (reference)";
+            extra["outbox NORMAL, time per email"] = breakdownNormal;
             extra["outbox / bare, one connection"] = $"{ratio:F3} (target >= {MinRatioOverBareLoop:F2}: {(ratio >= MinRatioOverBareLoop ? "MET" : "MISSED")})";
             extra["outbox / bare, connection per message"] = $"{ratioPerMessage:F3} (reference)";
             extra["netDumbster 3.1.1, bare one connection"] = $"{netDumbster:N1} msgs/s (reference: the sink the tests use)";
@@ -88,7 +90,7 @@ public sealed class EmailBenchmark : IBenchmarkPart
         }
     }
 
-    private static async Task<(TimeSpan Elapsed, long Connections)> OutboxAsync(string repoRoot, string folder, SmtpSink sink, int count, int warmUp, string synchronous, CancellationToken ct)
+    private static async Task<(TimeSpan Elapsed, long Connections, string Breakdown)> OutboxAsync(string repoRoot, string folder, SmtpSink sink, int count, int warmUp, string synchronous, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = folder });
@@ -119,17 +121,28 @@ public sealed class EmailBenchmark : IBenchmarkPart
         await EnqueueAsync(app.Services, outbox, Emails(count, "outbox"), ct);
         var before = sink.Received;
         var connections = sink.Connections;
+        using var observer = new DbTimeObserver { Recording = true };
         var clock = Stopwatch.StartNew();
         var attempts = await dispatcher.DispatchDueAsync(ct);
         await sink.WaitForAsync(before + count, ct);
         clock.Stop();
+        observer.Recording = false;
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var sent = await db.Emails.CountAsync(e => e.Status == EmailStatus.Sent, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        await using var pragma = db.Database.GetDbConnection().CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous";
+        var appSynchronous = Convert.ToInt64(await pragma.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) switch { 0 => "OFF", 1 => "NORMAL", 2 => "FULL", var n => n.ToString(CultureInfo.InvariantCulture) };
+        double PerEmail(TimeSpan t) => t.TotalMilliseconds / count;
+        var breakdown = $"{PerEmail(clock.Elapsed):F2} ms: SQL commands {PerEmail(observer.Commands):F2} ms ({observer.CommandCount / (double)count:F1} per email), "
+            + $"commits {PerEmail(observer.Commits):F2} ms ({observer.CommitCount / (double)count:F1} per email), "
+            + $"the rest (SMTP, MIME, EF, handler) {PerEmail(clock.Elapsed - observer.Commands - observer.Commits):F2} ms; "
+            + $"engine connections synchronous={synchronous.ToUpperInvariant()}, the host's (AppDbContext) {appSynchronous}";
         if (attempts != count || sent != count + warmUp || sink.Received != before + count)
             throw new InvalidOperationException($"outbox: {attempts} attempts, {sent} emails Sent, {sink.Received - before} received; expected {count} ({count + warmUp} Sent)");
-        return (clock.Elapsed, sink.Connections - connections);
+        return (clock.Elapsed, sink.Connections - connections, breakdown);
     }
 
     /// <summary>All in one transaction, so writing them costs one commit (it is not what is measured).</summary>
