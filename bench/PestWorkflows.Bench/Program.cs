@@ -52,7 +52,10 @@ public static class BenchmarkNames
     /// <summary>(e) server time of the staff pages (inbox, case list, dossier) through the built host on a SQLite file with 100,000 cases.</summary>
     public const string Pages = "pages";
 
-    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages];
+    /// <summary>(f) emails per second from the outbox to a loopback SMTP server, against a bare MailKit loop.</summary>
+    public const string Email = "email";
+
+    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages, Email];
 }
 
 /// <summary>Keys of <see cref="BenchmarkResult.Extra"/> that Program.cs reads itself.</summary>
@@ -63,6 +66,9 @@ public static class BenchmarkExtraKeys
 
     /// <summary>WorkflowCore part: managed-heap growth per suspended instance (reference only, not a stored size).</summary>
     public const string HeapBytesPerSuspendedInstance = "heapBytesPerSuspendedInstance";
+
+    /// <summary>(f) Email part: outbox msgs/s over the bare MailKit loop's (one connection), invariant-culture number.</summary>
+    public const string EmailRatioOverBareLoop = "emailRatioOverBareLoop";
 }
 
 /// <summary>The targets the engine must meet (see bench/README.md).</summary>
@@ -93,6 +99,7 @@ public static class Program
         new EngineBenchmark(SqliteSynchronous.Full),
         new EngineBenchmark(SqliteSynchronous.Normal),
         new PagesBenchmark(),
+        new EmailBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -191,7 +198,7 @@ internal sealed record CommandLine(bool Quick, string? Only, string? OutPath, st
         """
         usage: dotnet run -c Release --project bench/PestWorkflows.Bench -- [options]
           --quick              short smoke run (tests/CI); default is the full run
-          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages
+          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages | email
           --out <file>         JSON results file (default: <repo>/bench/results.json)
           --work-dir <dir>     folder for temporary databases (default: <repo>/bench/.work)
           -h, --help           this text
@@ -272,7 +279,7 @@ internal sealed record Report(
             Number(wfc, BenchmarkExtraKeys.HeapBytesPerSuspendedInstance));
     }
 
-    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.EngineNormal, BenchmarkNames.Sqlite, BenchmarkNames.SqliteNormal, BenchmarkNames.WorkflowCore, BenchmarkNames.Pages];
+    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.EngineNormal, BenchmarkNames.Sqlite, BenchmarkNames.SqliteNormal, BenchmarkNames.WorkflowCore, BenchmarkNames.Pages, BenchmarkNames.Email];
 
     private static string Label(string name) => name switch
     {
@@ -282,6 +289,7 @@ internal sealed record Report(
         BenchmarkNames.SqliteNormal => "(b') sqlite NORMAL",
         BenchmarkNames.WorkflowCore => "(c) workflowcore",
         BenchmarkNames.Pages => "(e) pages",
+        BenchmarkNames.Email => "(f) email outbox",
         _ => name,
     };
 
@@ -291,6 +299,7 @@ internal sealed record Report(
         BenchmarkNames.Sqlite or BenchmarkNames.SqliteNormal => "single-row INSERT transactions",
         BenchmarkNames.WorkflowCore => "event resumes",
         BenchmarkNames.Pages => "page requests, one at a time",
+        BenchmarkNames.Email => "emails sent through the outbox",
         _ => "operations",
     };
 
@@ -333,6 +342,10 @@ internal sealed record Report(
         WriteRatio(w, "(a)/(c) engine FULL / wfcore  ", r.EngineOverWorkflowCore, BenchmarkTargets.EngineOverWorkflowCoreMin, r.Engine, r.WorkflowCore);
         WriteRatio(w, "(a')/(c) engine NORMAL / wfcore", r.EngineNormalOverWorkflowCore, BenchmarkTargets.EngineOverWorkflowCoreMin,
             r.Results.FirstOrDefault(x => x.Name == BenchmarkNames.EngineNormal), r.WorkflowCore);
+        if (r.Results.FirstOrDefault(x => x.Name == BenchmarkNames.Email) is { } email
+            && email.Extra.TryGetValue(BenchmarkExtraKeys.EmailRatioOverBareLoop, out var text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var emailRatio))
+            w.WriteLine($"  (f) email outbox / bare MailKit  {emailRatio,8:F3}  target >= {EmailBenchmark.MinRatioOverBareLoop:F2}: {(emailRatio >= EmailBenchmark.MinRatioOverBareLoop ? "MET" : "MISSED")}");
     }
 
     private static void WriteRatio(TextWriter w, string label, double? ratio, double target, BenchmarkResult? a, BenchmarkResult? b)
