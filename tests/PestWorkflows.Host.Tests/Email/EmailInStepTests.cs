@@ -46,7 +46,7 @@ public sealed class EmailInStepTests
         Assert.Equal(emails.Count, await s.App.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync());
         var files = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(s.App.Database.FilePath)!, "mailbox"), "*.eml");
         Assert.Equal(emails.Count, files.Length);
-        Assert.Single(files, f => MimeMessage.Load(f).Subject.StartsWith("Nieuwe taak: "));
+        Assert.Single(files, f => MimeMessage.Load(f).Subject?.StartsWith("Nieuwe taak: ") == true);
         Assert.NotNull(created["id"]);
     }
 

@@ -105,7 +105,7 @@ public sealed class HostKilledWhileSendingTests(ITestOutputHelper output)
 
             var rows = Emails(dbFile);
             var counts = smtp.ReceivedEmail
-                .Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data))).MessageId)
+                .Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data))).MessageId ?? "")
                 .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
             int Received(EmailRow row) => counts.GetValueOrDefault(row.MessageId.Trim('<', '>'));
             output.WriteLine($"after restart: {rows.Count} emails, {string.Join(", ", rows.GroupBy(r => r.Status).Select(g => $"{g.Key} {g.Count()}"))}; server received {counts.Values.Sum()}");

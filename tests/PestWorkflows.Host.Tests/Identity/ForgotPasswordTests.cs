@@ -56,7 +56,7 @@ public sealed class ForgotPasswordTests : IAsyncLifetime
     {
         await PostFormAsync("/wachtwoord-vergeten", ("Email", HostApp.Teacher1));
         var mail = Assert.Single(await MailboxAsync());
-        return new Uri(Regex.Match(mail.TextBody, @"https://localhost/wachtwoord-herstellen\?token=[0-9a-f]+").Value).PathAndQuery;
+        return new Uri(Regex.Match(mail.TextBody ?? "", @"https://localhost/wachtwoord-herstellen\?token=[0-9a-f]+").Value).PathAndQuery;
     }
 
     private async Task<HttpStatusCode> LoginAsync(string password)
