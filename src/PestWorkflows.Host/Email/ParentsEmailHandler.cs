@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -172,7 +171,7 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
 
     private static string HtmlBody(string renderedBody, School school, Coordinator? coordinator, bool withLetter, string? letterUrl)
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
+        static string E(string s) => ParentsEmailTemplate.Html.Encode(s);
         var html = new StringBuilder("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif;line-height:1.5\">");
         // The template's text (values already escaped): blank lines make paragraphs, single ones line breaks.
         foreach (var paragraph in renderedBody.Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -21,6 +21,9 @@ public static class ParentsEmailTemplate
         "appointment.date", "appointment.time", "appointment.place", "parentLetterUrl",
     ];
 
+    /// <summary>Escapes what HTML needs escaped and leaves Dutch letters (ë, é, ö) as they are.</summary>
+    public static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
     private static readonly FluidParser Parser = new();
     private static readonly TemplateOptions Options = new() { MaxSteps = ExpressionEvaluator.LiquidMaxSteps, MaxRecursion = ExpressionEvaluator.LiquidMaxRecursion };
 
@@ -47,7 +50,7 @@ public static class ParentsEmailTemplate
             throw new InvalidOperationException($"Het sjabloon is geen geldige Liquid: {error}");
         var context = new TemplateContext(Options);
         foreach (var (name, value) in model) context.SetValue(name, value);
-        return await parsed.RenderAsync(context, html ? HtmlEncoder.Default : NullEncoder.Default);
+        return await parsed.RenderAsync(context, html ? Html : NullEncoder.Default);
     }
 
     /// <summary>The first name or full name of another pupil that appears in <paramref name="text"/>, if any.</summary>

@@ -74,6 +74,7 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         await UpToMonitoringAsync(caseId);
         await EndMonitoringAsync("Continues");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Continues", ["observations"] = "gaat door" });
+        await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.PlanMeeting", new JsonObject { ["meetingAt"] = "2026-12-10T15:30", ["place"] = "kamer van de directie" });
         await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.ConversationWithBullyParents", new JsonObject { ["heldOn"] = "2026-12-10", ["notes"] = "ouders gesproken", ["consequences"] = "pauze binnen" });
         await EndMonitoringAsync("Stopped");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Stopped", ["observations"] = "gestopt" });
@@ -88,6 +89,7 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         await UpToMonitoringAsync(caseId);
         await EndMonitoringAsync("Continues");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Continues", ["observations"] = "gaat door" });
+        await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.PlanMeeting", new JsonObject { ["meetingAt"] = "2026-12-10T15:30", ["place"] = "kamer van de directie" });
         await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.ConversationWithBullyParents", new JsonObject { ["heldOn"] = "2026-12-10", ["notes"] = "ouders gesproken" });
         await EndMonitoringAsync("Continues");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Continues", ["observations"] = "gaat nog steeds door" });

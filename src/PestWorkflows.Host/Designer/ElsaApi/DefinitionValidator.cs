@@ -51,7 +51,9 @@ public static class DefinitionValidator
 
         if (activity["activities"] is JsonArray children)
             ValidateFlowchart(id, children, activity["connections"] as JsonArray ?? [], registry, errors);
-        if (Property(activity, "body") is JsonObject body) ValidateActivity(body, registry, errors);
+        // A container's embedded child; an input that happens to be called "body" (a parents' email's text) is not one.
+        if (descriptor.EmbeddedPorts.Contains("Body", StringComparer.OrdinalIgnoreCase) && Property(activity, "body") is JsonObject body)
+            ValidateActivity(body, registry, errors);
         return descriptor;
     }
 
