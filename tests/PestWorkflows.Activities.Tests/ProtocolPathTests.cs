@@ -117,6 +117,7 @@ public sealed class ProtocolPathTests : IAsyncLifetime
         await _p.Host.Timers.DispatchDueAsync();
         await _p.CompleteAsync(id, "Pestprotocol.MonitorBehaviour", "Continues", new JsonObject { ["observations"] = "gaat nog steeds door" });
 
+        await _p.CompleteAsync(id, "Pestprotocol.PlanMdo", "Done", new JsonObject { ["meetingAt"] = "2027-01-12T13:00", ["place"] = "kamer van de directie", ["staff"] = new JsonArray("directie") });
         var mdo = _p.Effects.OpenTask(id);
         Assert.Equal("Pestprotocol.OrganiseMdo", mdo.ActivityType);
         Assert.Equal("Leader", mdo.CandidateRole);

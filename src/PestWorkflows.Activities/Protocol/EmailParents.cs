@@ -67,7 +67,7 @@ public sealed class EmailParents : CodeActivity
     /// pupil by the host (evaluating it here, against the workflow, would empty every pupil field).
     /// Any other expression (a variable, a script) yields the template.
     /// </summary>
-    private static async ValueTask<string?> TemplateAsync(ActivityExecutionContext context, Input<string> input, string name) =>
+    internal static async ValueTask<string?> TemplateAsync(ActivityExecutionContext context, Input<string> input, string name) =>
         input.Expression is { Type: "Literal" or "Liquid" } expression
             ? expression.Value?.GetValueKind() == System.Text.Json.JsonValueKind.String ? expression.Value.GetValue<string>() : expression.Value?.ToJsonString()
             : await context.GetAsync(input, name);

@@ -14,7 +14,8 @@ using PestWorkflows.Host.Shared;
 namespace PestWorkflows.Host.Email;
 
 /// <summary>
-/// Writes the parents' emails an <see cref="EmailParents"/> asks for, in the step's transaction: per
+/// Writes the parents' emails an <see cref="EmailParents"/> asks for (and the MDO invitation of
+/// <see cref="EmailMdoInvitation"/>, which follows the same rules about the bully), in the step's transaction: per
 /// pupil one rendering with a model that holds only that pupil, one email per guardian address, and
 /// a timeline line that says to whom it went (or why it did not). A template that reaches beyond the
 /// pupil's model, or whose text names another pupil of the case, sends nothing.
@@ -24,6 +25,11 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
 {
     public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
+        if (effect is MdoInvitationRequested mdo)
+        {
+            await InviteToMdoAsync(step, run, mdo, ct);
+            return;
+        }
         if (effect is not ParentsEmailRequested request) return;
         await using var db = appDb.Create(step);
         var @case = await db.Cases.Include(c => c.Pupils).FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
@@ -55,7 +61,7 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
                 logger.LogWarning("Parents' email of case {CaseId} refused: {Problem}", @case.Id, problems[0]);
                 continue;
             }
-            var guardians = pupil.Guardians.Where(g => MailboxAddress.TryParse(g.Email, out _)).ToList();
+            var guardians = pupil.Guardians.Where(g => IsAddress(g.Email)).ToList();
             if (guardians.Count == 0)
             {
                 Line($"E-mail aan de ouders van {pupil.FullName} niet verstuurd: er is geen e-mailadres van de ouders bekend.");
@@ -127,11 +133,96 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// The MDO invitation: one email per person chosen (colleagues, addresses typed in, the bully's
+    /// parents when asked), each about the bully only, with the .ics; the timeline names who was invited.
+    /// </summary>
+    private async Task InviteToMdoAsync(WorkflowDbContext step, WorkflowExecutionContext run, MdoInvitationRequested request, CancellationToken ct)
+    {
+        await using var db = appDb.Create(step);
+        var @case = await db.Cases.Include(c => c.Pupils).FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
+        if (@case is null) return;
+        var now = clock.GetUtcNow();
+        void Line(string text) => db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "MdoInvitation", Text = text, ActorUserId = run.Actor });
+        var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == @case.SchoolId, ct);
+        var ids = @case.Pupils.Select(p => p.PupilId).ToList();
+        var pupils = await db.Pupils.AsNoTracking().Include(p => p.Guardians).Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var about = @case.Pupils.Where(p => p.Role == PupilRole.Bully && pupils.ContainsKey(p.PupilId)).Select(p => pupils[p.PupilId]).FirstOrDefault();
+        if (about is null)
+        {
+            Line("Uitnodiging MDO niet verstuurd: de zaak heeft geen leerling met de rol pester.");
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        var problems = ParentsEmailTemplate.Problems(request.Subject).Concat(ParentsEmailTemplate.Problems(request.Body)).ToList();
+        if (problems.Count > 0)
+        {
+            Line($"Uitnodiging MDO niet verstuurd: {problems[0]}");
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        // Who: colleagues of this school by id, addresses typed in, the bully's parents when asked.
+        var invitees = System.Text.Json.Nodes.JsonNode.Parse(string.IsNullOrWhiteSpace(request.Invitees) ? "{}" : request.Invitees) as System.Text.Json.Nodes.JsonObject ?? [];
+        var staffIds = (invitees["staff"] as System.Text.Json.Nodes.JsonArray ?? []).Select(n => (string?)n).OfType<string>().ToList();
+        var recipients = new List<(string Name, string Email, EmailRecipientKind Kind)>();
+        var colleagues = await db.Users.Where(u => staffIds.Contains(u.Id) && u.SchoolId == school.Id && u.Email != null)
+            .OrderBy(u => u.DisplayName).Select(u => new { u.DisplayName, u.Email }).ToListAsync(ct);
+        recipients.AddRange(colleagues.Select(u => (u.DisplayName, u.Email!, EmailRecipientKind.Staff)));
+        foreach (var text in ((string?)invitees["otherAddresses"] ?? "").Split(['\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (MailboxAddress.TryParse(text, out var address) && IsAddress(address.Address))
+                recipients.Add((string.IsNullOrWhiteSpace(address.Name) ? "genodigde" : address.Name, address.Address, EmailRecipientKind.Other));
+            else
+                Line($"Uitnodiging MDO niet verstuurd naar '{text}': dat is geen e-mailadres.");
+        if (invitees["inviteBullyParents"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out bool parents) && parents)
+            recipients.AddRange(about.Guardians.Where(g => IsAddress(g.Email))
+                .Select(g => (string.IsNullOrWhiteSpace(g.Name) ? "ouder/verzorger" : g.Name, g.Email, EmailRecipientKind.Parent)));
+        recipients = recipients.DistinctBy(r => r.Email.ToLowerInvariant()).ToList();
+        if (recipients.Count == 0)
+        {
+            Line("Uitnodiging MDO niet verstuurd: er is niemand gekozen om uit te nodigen.");
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        var coordinator = await CoordinatorAsync(db, school.Id, ct);
+        var appointment = ParseAppointment(request.AppointmentAt, TimeZoneInfo.FindSystemTimeZoneById(school.TimeZoneId));
+        var others = @case.Pupils.Where(p => p.PupilId != about.Id && pupils.ContainsKey(p.PupilId))
+            .Select(p => (pupils[p.PupilId].FirstName, pupils[p.PupilId].FullName)).ToList();
+        var queued = new List<string>();
+        foreach (var (name, email, kind) in recipients)
+        {
+            var model = Model(about, new Guardian { Name = name }, school, coordinator, appointment, request.AppointmentPlace, LetterUrl(school.Id));
+            var subject = Clean(await ParentsEmailTemplate.RenderAsync(request.Subject, model, html: false));
+            var text = (await ParentsEmailTemplate.RenderAsync(request.Body, model, html: false)).Trim();
+            if (ParentsEmailTemplate.OtherPupilNamed(subject + "\n" + text, about.FirstName, others) is { } named)
+            {
+                Line($"Uitnodiging MDO niet verstuurd: de tekst noemt een ander kind van de zaak ({named}). Pas het sjabloon aan in de werkstroom.");
+                break;
+            }
+            var html = await ParentsEmailTemplate.RenderAsync(request.Body, model, html: true);
+            EmailAttachment[] attachments = appointment is { } at
+                ? [CalendarInvite.Create($"{@case.Id}-{request.ActivityId}-{email.ToLowerInvariant()}@pestworkflows", at, school.TimeZoneId,
+                    TimeSpan.FromMinutes(request.AppointmentMinutes), subject, request.AppointmentPlace, $"MDO op {school.Name}.", now)]
+                : [];
+            await outbox.EnqueueAsync(step, new OutgoingEmail(email, subject, TextBody(text, school, coordinator, false, null), HtmlBody(html, school, coordinator, false, null),
+                kind, $"MdoInvitation:{request.ActivityId}".Length <= 64 ? $"MdoInvitation:{request.ActivityId}" : "MdoInvitation")
+            {
+                ToName = name, ReplyTo = coordinator?.Address, SchoolId = school.Id, CaseId = @case.Id, PupilId = about.Id, Attachments = attachments,
+            }, run.State.InstanceId, ct);
+            queued.Add(email);
+        }
+        if (queued.Count > 0)
+            Line($"Uitnodiging MDO over {about.FullName} klaargezet voor verzending naar {string.Join(", ", queued)}.");
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>The one pupil, their guardian, the school, the coordinator, the meeting: nothing that can name another child.</summary>
     private static Dictionary<string, object?> Model(Pupil pupil, Guardian guardian, School school, Coordinator? coordinator, DateTime? appointment, string? place, string? letterUrl) => new()
     {
         ["pupil"] = new Dictionary<string, object?> { ["firstName"] = pupil.FirstName, ["name"] = pupil.FullName },
         ["guardian"] = new Dictionary<string, object?> { ["name"] = string.IsNullOrWhiteSpace(guardian.Name) ? "ouder/verzorger" : guardian.Name },
+        ["recipient"] = new Dictionary<string, object?> { ["name"] = string.IsNullOrWhiteSpace(guardian.Name) ? "ouder/verzorger" : guardian.Name },
         ["school"] = new Dictionary<string, object?> { ["name"] = school.Name },
         ["coordinator"] = new Dictionary<string, object?> { ["name"] = coordinator?.Name ?? "de anti-pestcoördinator", ["email"] = coordinator?.Email ?? "" },
         ["appointment"] = new Dictionary<string, object?>
@@ -199,6 +290,10 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
             ? TimeZoneInfo.ConvertTime(at, zone).DateTime
             : null;
     }
+
+    /// <summary>A whole address (MimeKit also takes a bare local part, which no server delivers).</summary>
+    private static bool IsAddress(string? text) =>
+        MailboxAddress.TryParse(text, out var address) && address.Address.IndexOf('@') is > 0 and var at && at < address.Address.Length - 1;
 
     private static async Task<Coordinator?> CoordinatorAsync(AppDbContext db, string schoolId, CancellationToken ct) =>
         await (from user in db.Users

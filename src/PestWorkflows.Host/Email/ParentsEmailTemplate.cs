@@ -17,7 +17,7 @@ public static class ParentsEmailTemplate
     /// <summary>What a template may use; every value is about the one pupil, their parents, the school or the meeting.</summary>
     public static readonly IReadOnlyList<string> Fields =
     [
-        "pupil.firstName", "pupil.name", "guardian.name", "school.name", "coordinator.name", "coordinator.email",
+        "pupil.firstName", "pupil.name", "guardian.name", "recipient.name", "school.name", "coordinator.name", "coordinator.email",
         "appointment.date", "appointment.time", "appointment.place", "parentLetterUrl",
     ];
 

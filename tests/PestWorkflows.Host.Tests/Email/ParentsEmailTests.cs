@@ -166,6 +166,51 @@ public sealed class ParentsEmailTests : IAsyncLifetime
         Assert.Equal("Closed", (string?)(await _s.CaseAsync(HostApp.Coordinator, caseId))["status"]);
     }
 
+    [Fact]
+    public async Task The_MDO_invitation_goes_to_the_people_chosen_about_the_bully_only_with_an_ics()
+    {
+        var caseId = await ReportAsync();
+        await _s.UpToMonitoringAsync(caseId);
+        await EndMonitoringAsync(caseId, "Continues");
+        await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.PlanMeeting", new JsonObject { ["meetingAt"] = "2026-12-10T15:30", ["place"] = "Kamer van de directie" });
+        await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.ConversationWithBullyParents", new JsonObject { ["heldOn"] = "2026-12-10", ["notes"] = "ouders gesproken" });
+        await EndMonitoringAsync(caseId, "Continues");
+        await SendOutboxAsync();
+
+        var plan = await _s.TaskAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanMdo");
+        var staff = plan["fields"]!.AsArray().Single(f => (string?)f!["name"] == "staff")!["options"]!.AsArray()
+            .ToDictionary(o => (string)o!["label"]!, o => (string)o!["value"]!);
+        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanMdo", new JsonObject
+        {
+            ["meetingAt"] = "2027-01-12T13:00",
+            ["place"] = "Teamkamer",
+            ["staff"] = new JsonArray(staff["Marieke Bos"]),
+            ["otherAddresses"] = "Jeugdarts GGD <jeugdarts@ggd.test>\ngeen-adres",
+            ["inviteBullyParents"] = true,
+        });
+
+        var invitations = await SendOutboxAsync();
+        Assert.Equal(new[] { "directie@regenboog.test", "jeugdarts@ggd.test", _bully.ParentEmail }.Order(),
+            invitations.Select(m => m.To.Mailboxes.Single().Address).Order());
+        foreach (var invitation in invitations)
+        {
+            Assert.Equal($"Uitnodiging MDO over {_bully.FirstName}", invitation.Subject);
+            var all = Everything(invitation);
+            Assert.Contains(_bully.Name, all);
+            Assert.DoesNotContain(_bullied.Name, all);
+            Assert.DoesNotContain("Zoë", all);
+            Assert.Contains("Wanneer: dinsdag 12 januari 2027 om 13:00 uur", invitation.TextBody);
+            var meeting = Assert.Single(Ical.Net.Calendar.Load(Text(Assert.Single(invitation.Attachments.OfType<MimePart>())))!.Events);
+            Assert.Equal(new DateTime(2027, 1, 12, 12, 0, 0, DateTimeKind.Utc), meeting.Start!.AsUtc);
+            Assert.Equal("Teamkamer", meeting.Location);
+        }
+        Assert.Contains("Beste Jeugdarts GGD,", invitations.Single(m => m.To.Mailboxes.Single().Address == "jeugdarts@ggd.test").TextBody);
+        var timeline = (await _s.CaseAsync(HostApp.Coordinator, caseId))["timeline"]!.AsArray().Select(e => (string)e!["text"]!).ToList();
+        Assert.Contains(timeline, t => t.StartsWith($"Uitnodiging MDO over {_bully.Name} klaargezet voor verzending naar "));
+        Assert.Contains("Uitnodiging MDO niet verstuurd naar 'geen-adres': dat is geen e-mailadres.", timeline);
+        Assert.Equal(7, (int)(await _s.CaseAsync(HostApp.Coordinator, caseId))["currentStep"]!);
+    }
+
     private async Task<JsonObject> SchoolProtocolAsync() =>
         (await (await _s.As(HostApp.Coordinator)).GetJsonAsync("/elsa/api/workflow-definitions/by-definition-id/pestprotocol-regenboog?versionOptions=Latest")).AsObject();
 
