@@ -16,11 +16,11 @@ namespace PestWorkflows.Activities.Protocol;
 public sealed class EmailParents : CodeActivity
 {
     [Input(DisplayName = "Soort e-mail", Description = "Terugkoppeling (na stap 4), uitnodiging (stap 6, met agenda-bijlage) of afronding. Bepaalt de standaardteksten.",
-        UIHint = InputUIHints.DropDown, Options = ["Feedback", "Invitation", "Closed"], DefaultValue = ParentsEmailKind.Feedback)]
+        UIHint = InputUIHints.DropDown, Options = [ParentsEmailKind.Feedback, ParentsEmailKind.Invitation, ParentsEmailKind.Closed], DefaultValue = ParentsEmailKind.Feedback)]
     public Input<string> Kind { get; set; } = new(ParentsEmailKind.Feedback);
 
     [Input(DisplayName = "Ouders van", Description = "Bullied: de gepeste leerling; Bully: de pester; Involved: beide, ieder een eigen e-mail.",
-        UIHint = InputUIHints.DropDown, Options = ["Bullied", "Bully", "Involved"], DefaultValue = ParentsRecipients.Bullied)]
+        UIHint = InputUIHints.DropDown, Options = [ParentsRecipients.Bullied, ParentsRecipients.Bully, ParentsRecipients.Involved], DefaultValue = ParentsRecipients.Bullied)]
     public Input<string> Recipients { get; set; } = new(ParentsRecipients.Bullied);
 
     [Input(DisplayName = "Onderwerp", Description = "Liquid-sjabloon; leeg: de standaardtekst van de soort e-mail. Beschikbaar: pupil.firstName, pupil.name, guardian.name, school.name, coordinator.name, coordinator.email, appointment.date, appointment.time, appointment.place, parentLetterUrl.",

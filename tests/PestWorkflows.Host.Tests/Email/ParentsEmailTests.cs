@@ -232,6 +232,17 @@ public sealed class ParentsEmailTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         var errors = answer.Json["errors"]!["activities/MailBullied/body"]!.AsArray().Select(e => (string)e!).ToList();
         Assert.Contains(errors, e => e.Contains("'case.pupils[]'") && e.Contains("noemt alleen hun eigen kind"));
+
+        // The MDO invitation follows the same rule: a workflow variable could hold anyone's name.
+        definition = await SchoolProtocolAsync();
+        definition["root"]!["activities"]!.AsArray().Select(a => a!.AsObject()).Single(a => (string?)a["id"] == "InviteMdo")["subject"] = new JsonObject
+        {
+            ["typeName"] = "String",
+            ["expression"] = new JsonObject { ["type"] = "Liquid", ["value"] = "MDO over {{ Variables.GesprekGepesteDoor }}" },
+        };
+        answer = await _s.SendAsync(HostApp.Coordinator, HttpMethod.Post, "/elsa/api/workflow-definitions", new JsonObject { ["model"] = definition, ["publish"] = true });
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Contains("'Variables.GesprekGepesteDoor'", (string)answer.Json["errors"]!["activities/InviteMdo/subject"]![0]!);
         Assert.Equal(1, (int)(await SchoolProtocolAsync())["version"]!); // nothing stored
     }
 

@@ -43,7 +43,7 @@ public static class DefinitionValidator
             if (IsEmpty(Property(activity, input.Name)))
                 Add(errors, $"activities/{id}/{input.Name}", $"Input '{input.DisplayName}' of activity '{Text(activity["name"]) ?? id}' is required.");
 
-        if (type == ParentsEmailActivityType)
+        if (type is ParentsEmailActivityType or MdoInvitationActivityType)
             foreach (var input in new[] { "subject", "body" })
                 if (TemplateText(Property(activity, input)) is { } template)
                     foreach (var problem in Email.ParentsEmailTemplate.Problems(template))
@@ -96,6 +96,7 @@ public static class DefinitionValidator
             : (Text(connection[name]), Text(connection[legacyPort]));
 
     private const string ParentsEmailActivityType = "Pestprotocol.EmailParents";
+    private const string MdoInvitationActivityType = "Pestprotocol.EmailMdoInvitation";
 
     /// <summary>The template of a parents' email input: a Literal or Liquid expression's text (others yield a template only when run).</summary>
     private static string? TemplateText(JsonNode? input) => input switch
