@@ -49,6 +49,7 @@ public static class Extensions
         builder.Services.AddProtocolActivities(); // Elsa's built-ins plus the protocol's activities (workflows/pestprotocol.json)
         builder.Services.AddSingleton<ISchoolCalendarProvider, SchoolCalendarProvider>();
         builder.Services.AddSingleton<IStepEffectHandler, ProtocolEffectHandler>();
+        builder.Services.AddSingleton<IStepEffectHandler, ParentsEmailHandler>();
 
         builder.Services.AddAppDatabase(provider, connectionString);
         builder.Services.AddEmail(configuration, provider, connectionString);

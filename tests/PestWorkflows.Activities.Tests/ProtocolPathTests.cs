@@ -94,6 +94,7 @@ public sealed class ProtocolPathTests : IAsyncLifetime
         _p.Clock.Advance(TimeSpan.FromDays(14));
         await _p.Host.Timers.DispatchDueAsync();
         await _p.CompleteAsync(id, "Pestprotocol.MonitorBehaviour", "Continues", new JsonObject { ["observations"] = "gaat door" });
+        await _p.CompleteAsync(id, "Pestprotocol.PlanMeeting", "Done", new JsonObject { ["meetingAt"] = "2026-12-10T15:30", ["place"] = "kamer van de directie" }, by: "directie");
         var step6 = await _p.CompleteAsync(id, "Pestprotocol.ConversationWithBullyParents", "Done", new JsonObject { ["heldOn"] = "2026-12-10", ["notes"] = "ouders" }, by: "directie");
         Assert.Equal("directie", step6.AssigneeUserId);
         _p.Clock.Advance(TimeSpan.FromDays(14));
@@ -110,11 +111,13 @@ public sealed class ProtocolPathTests : IAsyncLifetime
         _p.Clock.Advance(TimeSpan.FromDays(14));
         await _p.Host.Timers.DispatchDueAsync();
         await _p.CompleteAsync(id, "Pestprotocol.MonitorBehaviour", "Continues", new JsonObject { ["observations"] = "gaat door" });
+        await _p.CompleteAsync(id, "Pestprotocol.PlanMeeting", "Done", new JsonObject { ["meetingAt"] = "2026-12-10T15:30", ["place"] = "kamer van de directie" });
         await _p.CompleteAsync(id, "Pestprotocol.ConversationWithBullyParents", "Done", new JsonObject { ["heldOn"] = "2026-12-10", ["notes"] = "ouders" });
         _p.Clock.Advance(TimeSpan.FromDays(14));
         await _p.Host.Timers.DispatchDueAsync();
         await _p.CompleteAsync(id, "Pestprotocol.MonitorBehaviour", "Continues", new JsonObject { ["observations"] = "gaat nog steeds door" });
 
+        await _p.CompleteAsync(id, "Pestprotocol.PlanMdo", "Done", new JsonObject { ["meetingAt"] = "2027-01-12T13:00", ["place"] = "kamer van de directie", ["staff"] = new JsonArray("directie") });
         var mdo = _p.Effects.OpenTask(id);
         Assert.Equal("Pestprotocol.OrganiseMdo", mdo.ActivityType);
         Assert.Equal("Leader", mdo.CandidateRole);
@@ -132,7 +135,7 @@ public sealed class ProtocolPathTests : IAsyncLifetime
 
         Assert.Single(resumed);
         Assert.Contains(_p.Effects.Events(id), e => e.Kind == CaseEventKind.NewSignalDuringMonitoring);
-        Assert.Equal("Pestprotocol.ConversationWithBullyParents", _p.Effects.OpenTask(id).ActivityType);
+        Assert.Equal("Pestprotocol.PlanMeeting", _p.Effects.OpenTask(id).ActivityType);
         // The monitoring timer is gone: two weeks later no check task appears for the first period.
         _p.Clock.Advance(TimeSpan.FromDays(14));
         Assert.Equal(0, await _p.Host.Timers.DispatchDueAsync());

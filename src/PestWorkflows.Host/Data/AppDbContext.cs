@@ -34,6 +34,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<EmailMessage> Emails => Set<EmailMessage>();
     public DbSet<EmailAttempt> EmailAttempts => Set<EmailAttempt>();
+    public DbSet<EmailAttachment> EmailAttachments => Set<EmailAttachment>();
     public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -110,6 +111,13 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasIndex(m => m.CaseId);
             e.HasIndex(m => m.MessageId).IsUnique();
             e.HasMany(m => m.AttemptLog).WithOne().HasForeignKey(a => a.EmailId);
+            e.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.EmailId);
+        });
+        model.Entity<EmailAttachment>(e =>
+        {
+            e.ToTable("email_attachments");
+            e.Property(a => a.FileName).HasMaxLength(120);
+            e.Property(a => a.ContentType).HasMaxLength(120);
         });
         model.Entity<EmailAttempt>(e =>
         {

@@ -77,6 +77,8 @@ public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox 
         if (claimed == 0) return new(EmailResendStatus.NotResendable, "Dit bericht is intussen al opnieuw verstuurd.");
 
         foreach (var guardian in guardians) guardian.Email = address;
+        // An invitation's .ics goes again with it.
+        var attachments = await db.EmailAttachments.AsNoTracking().Where(a => a.EmailId == email.Id).ToListAsync(ct);
         var copy = await outbox.EnqueueAsync(db, new OutgoingEmail(address, email.Subject, email.TextBody, email.HtmlBody, email.RecipientKind, email.Template)
         {
             ToName = email.ToName,
@@ -84,6 +86,7 @@ public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox 
             SchoolId = email.SchoolId,
             CaseId = email.CaseId,
             PupilId = email.PupilId,
+            Attachments = attachments,
         }, ct);
         // The timeline is read by every teacher who sees the case: who it was for, never the address.
         db.Timeline.Add(new TimelineEntry

@@ -20,14 +20,28 @@ public static class EmailComposer
 
         var text = new TextPart(TextFormat.Plain);
         text.SetText("utf-8", email.TextBody);
-        if (email.HtmlBody is null)
+        MimeEntity body = text;
+        if (email.HtmlBody is not null)
         {
-            message.Body = text;
+            var html = new TextPart(TextFormat.Html);
+            html.SetText("utf-8", email.HtmlBody);
+            body = new MultipartAlternative { text, html };
+        }
+        if (email.Attachments.Count == 0)
+        {
+            message.Body = body;
             return message;
         }
-        var html = new TextPart(TextFormat.Html);
-        html.SetText("utf-8", email.HtmlBody);
-        message.Body = new MultipartAlternative { text, html };
+        var mixed = new Multipart("mixed") { body };
+        foreach (var attachment in email.Attachments.OrderBy(a => a.Id))
+            mixed.Add(new MimePart(ContentType.Parse(attachment.ContentType))
+            {
+                Content = new MimeContent(new MemoryStream(attachment.Content)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = attachment.FileName,
+            });
+        message.Body = mixed;
         return message;
     }
 }

@@ -30,4 +30,5 @@ public sealed class EmailMessage
     public DateTimeOffset? NextAttemptAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public List<EmailAttempt> AttemptLog { get; set; } = [];
+    public List<EmailAttachment> Attachments { get; set; } = [];
 }

@@ -81,6 +81,7 @@ public sealed class EmailOutbox(AppDbContextOnConnection appDb, Outbox outbox, T
             Status = EmailStatus.Queued,
             CreatedAt = now,
             NextAttemptAt = now,
+            Attachments = email.Attachments.Select(a => new EmailAttachment { EmailId = id, FileName = a.FileName, ContentType = a.ContentType, Content = a.Content }).ToList(),
         };
     }
 

@@ -37,7 +37,7 @@ public sealed class EmailOutboxHandler(
         var emailId = EmailOutbox.EmailIdOf(message);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var email = await db.Emails.Include(e => e.AttemptLog).SingleOrDefaultAsync(e => e.Id == emailId, ct)
+        var email = await db.Emails.Include(e => e.AttemptLog).Include(e => e.Attachments).AsSplitQuery().SingleOrDefaultAsync(e => e.Id == emailId, ct)
             ?? throw new OutboxPermanentFailureException($"Email {emailId} does not exist.");
         if (email.Status is EmailStatus.Sent or EmailStatus.Failed or EmailStatus.Uncertain or EmailStatus.Resent) return;
 

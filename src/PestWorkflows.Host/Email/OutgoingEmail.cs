@@ -14,4 +14,5 @@ public sealed record OutgoingEmail(
     public string? SchoolId { get; init; }
     public string? CaseId { get; init; }
     public string? PupilId { get; init; }
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
 }

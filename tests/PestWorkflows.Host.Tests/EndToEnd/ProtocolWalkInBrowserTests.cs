@@ -170,7 +170,11 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
         await OpenFromInboxAsync(coordinator, caseId, "Is het pesten gestopt?");
         await page.FillAsync("#veld-observations", "Opnieuw uitgelachen in de kleedkamer.");
         await CompleteAsync(page, "Gaat door");
-        await OpenFromInboxAsync(coordinator, caseId, "Stap 6");
+        await OpenFromInboxAsync(coordinator, caseId, "Stap 6: gesprek met de ouders van de pester plannen");
+        await page.FillAsync("#veld-meetingAt", DateTime.Today.AddDays(2).ToString("yyyy-MM-dd") + "T15:30");
+        await page.FillAsync("#veld-place", "Kamer van de directie");
+        await CompleteAsync(page, "Afgerond");
+        await OpenFromInboxAsync(coordinator, caseId, "Stap 6: gesprek met de ouders van de pester");
         await page.FillAsync("#veld-heldOn", DateTime.Today.ToString("yyyy-MM-dd"));
         await page.FillAsync("#veld-notes", "Ouders geïnformeerd; afspraken gemaakt.");
         await CompleteAsync(page, "Afgerond");

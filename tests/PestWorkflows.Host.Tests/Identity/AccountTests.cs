@@ -77,6 +77,8 @@ public sealed class AccountTests : IAsyncLifetime
             "GET /inloggen", "GET /geen-toegang", "POST /afmelden",
             // Forgot password: asking for a link and using it.
             "GET /wachtwoord-vergeten", "GET /wachtwoord-herstellen",
+            // The school's letter to parents (parents never sign in).
+            "GET /scholen/{schoolId}/informatie-ouders",
         };
         using var anonymous = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();

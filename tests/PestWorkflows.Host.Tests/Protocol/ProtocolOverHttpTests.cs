@@ -74,6 +74,7 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         await UpToMonitoringAsync(caseId);
         await EndMonitoringAsync("Continues");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Continues", ["observations"] = "gaat door" });
+        await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.PlanMeeting", new JsonObject { ["meetingAt"] = "2026-12-10T15:30", ["place"] = "kamer van de directie" });
         await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.ConversationWithBullyParents", new JsonObject { ["heldOn"] = "2026-12-10", ["notes"] = "ouders gesproken", ["consequences"] = "pauze binnen" });
         await EndMonitoringAsync("Stopped");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Stopped", ["observations"] = "gestopt" });
@@ -88,10 +89,12 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         await UpToMonitoringAsync(caseId);
         await EndMonitoringAsync("Continues");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Continues", ["observations"] = "gaat door" });
+        await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.PlanMeeting", new JsonObject { ["meetingAt"] = "2026-12-10T15:30", ["place"] = "kamer van de directie" });
         await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.ConversationWithBullyParents", new JsonObject { ["heldOn"] = "2026-12-10", ["notes"] = "ouders gesproken" });
         await EndMonitoringAsync("Continues");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Continues", ["observations"] = "gaat nog steeds door" });
 
+        await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.PlanMdo", new JsonObject { ["meetingAt"] = "2027-01-12T13:00", ["place"] = "kamer van de directie" });
         var mdo = await _s.TaskAsync(HostApp.Leader, caseId, "Pestprotocol.OrganiseMdo");
         Assert.Equal("Leader", (string?)mdo["role"]);
         await _s.CompleteAsync(HostApp.Leader, caseId, "Pestprotocol.OrganiseMdo", new JsonObject { ["heldOn"] = "2027-01-12", ["mdoOutcome"] = "schorsing van twee dagen", ["suspensionProtocolStarted"] = true });
@@ -144,7 +147,8 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         var first = await _s.CaseAsync(HostApp.Coordinator, caseId);
         Assert.Equal(6, (int)first["currentStep"]!);
         Assert.Contains(first["timeline"]!.AsArray(), e => (string?)e!["kind"] == "NewSignalDuringMonitoring");
-        Assert.Single(first["openTasks"]!.AsArray(), t => (string?)t!["activityType"] == "Pestprotocol.ConversationWithBullyParents");
+        // Step 6 starts with planning the meeting with the bully's parents (their invitation follows).
+        Assert.Single(first["openTasks"]!.AsArray(), t => (string?)t!["activityType"] == "Pestprotocol.PlanMeeting");
         var linked = await _s.CaseAsync(HostApp.Coordinator, (string)second["id"]!);
         Assert.Contains(linked["timeline"]!.AsArray(), e => (string?)e!["kind"] == "LinkedCase");
     }

@@ -9,7 +9,7 @@ namespace PestWorkflows.Host.Designer;
 /// Checks a definition from the Studio against the activity descriptors before it is stored: every
 /// activity's type is known, every connection joins two activities of its flowchart through a port
 /// the source has (its outcomes) and the target's <c>In</c>, and every input marked
-/// <see cref="RequiredAttribute"/> has a value. Errors are keyed by where they are
+/// <see cref="RequiredAttribute"/> has a value; a parents' email template uses only its own pupil's fields (refused in Dutch: the coordinator reads it). Errors are keyed by where they are
 /// in English, as the rest of the Elsa API (the Studio is English) (<c>activities/{id}</c>, <c>activities/{id}/{input}</c>, <c>connections/{flowchart}/{n}</c>) so that
 /// the Studio can list them; the engine checks the rest when it reads the document.
 /// </summary>
@@ -43,9 +43,17 @@ public static class DefinitionValidator
             if (IsEmpty(Property(activity, input.Name)))
                 Add(errors, $"activities/{id}/{input.Name}", $"Input '{input.DisplayName}' of activity '{Text(activity["name"]) ?? id}' is required.");
 
+        if (type is ParentsEmailActivityType or MdoInvitationActivityType)
+            foreach (var input in new[] { "subject", "body" })
+                if (TemplateText(Property(activity, input)) is { } template)
+                    foreach (var problem in Email.ParentsEmailTemplate.Problems(template))
+                        Add(errors, $"activities/{id}/{input}", problem);
+
         if (activity["activities"] is JsonArray children)
             ValidateFlowchart(id, children, activity["connections"] as JsonArray ?? [], registry, errors);
-        if (Property(activity, "body") is JsonObject body) ValidateActivity(body, registry, errors);
+        // A container's embedded child; an input that happens to be called "body" (a parents' email's text) is not one.
+        if (descriptor.EmbeddedPorts.Contains("Body", StringComparer.OrdinalIgnoreCase) && Property(activity, "body") is JsonObject body)
+            ValidateActivity(body, registry, errors);
         return descriptor;
     }
 
@@ -86,6 +94,17 @@ public static class DefinitionValidator
         connection[name] is JsonObject end
             ? (Text(end["activity"]), Text(end["port"]))
             : (Text(connection[name]), Text(connection[legacyPort]));
+
+    private const string ParentsEmailActivityType = "Pestprotocol.EmailParents";
+    private const string MdoInvitationActivityType = "Pestprotocol.EmailMdoInvitation";
+
+    /// <summary>The template of a parents' email input: a Literal or Liquid expression's text (others yield a template only when run).</summary>
+    private static string? TemplateText(JsonNode? input) => input switch
+    {
+        JsonValue value => Text(value),
+        JsonObject { } wrapper when wrapper["expression"] is JsonObject expression && Text(expression["type"]) is null or "Literal" or "Liquid" => Text(expression["value"]),
+        _ => null,
+    };
 
     /// <summary>Not set, a literal without value or an empty text, an expression without text.</summary>
     private static bool IsEmpty(JsonNode? input)

@@ -493,6 +493,39 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                     b.ToTable("case_documents", (string)null);
                 });
 
+            modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("EmailId")
+                        .IsRequired()
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailId");
+
+                    b.ToTable("email_attachments", (string)null);
+                });
+
             modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttempt", b =>
                 {
                     b.Property<long>("Id")
@@ -941,6 +974,15 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttachment", b =>
+                {
+                    b.HasOne("PestWorkflows.Host.Email.EmailMessage", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttempt", b =>
                 {
                     b.HasOne("PestWorkflows.Host.Email.EmailMessage", null)
@@ -982,6 +1024,8 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
 
             modelBuilder.Entity("PestWorkflows.Host.Email.EmailMessage", b =>
                 {
+                    b.Navigation("Attachments");
+
                     b.Navigation("AttemptLog");
                 });
 

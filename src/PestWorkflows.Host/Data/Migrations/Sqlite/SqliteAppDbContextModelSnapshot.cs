@@ -476,6 +476,37 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.ToTable("case_documents", (string)null);
                 });
 
+            modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailId");
+
+                    b.ToTable("email_attachments", (string)null);
+                });
+
             modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttempt", b =>
                 {
                     b.Property<long>("Id")
@@ -918,6 +949,15 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttachment", b =>
+                {
+                    b.HasOne("PestWorkflows.Host.Email.EmailMessage", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PestWorkflows.Host.Email.EmailAttempt", b =>
                 {
                     b.HasOne("PestWorkflows.Host.Email.EmailMessage", null)
@@ -959,6 +999,8 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PestWorkflows.Host.Email.EmailMessage", b =>
                 {
+                    b.Navigation("Attachments");
+
                     b.Navigation("AttemptLog");
                 });
 
