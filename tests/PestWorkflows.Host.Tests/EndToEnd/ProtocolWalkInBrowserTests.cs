@@ -41,22 +41,36 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
     private async Task<(string CaseId, string Bullied, string Bully)> ReportAsync(IPage page, string description)
     {
         await page.GotoAsync($"{Host.Url}/melden");
-        await page.FillAsync("#Search", "Groep 6");
-        await page.ClickAsync("#zoek");
-        var bullied = (await page.Locator("#gevonden li").Nth(0).Locator(".pupil").InnerTextAsync()).Replace("Groep 6", "").Trim();
-        await page.Locator("#gevonden li").Nth(0).Locator("button").ClickAsync();
-        await page.FillAsync("#Search", "Groep 6");
-        await page.ClickAsync("#zoek");
-        var bully = (await page.Locator("#gevonden li").Nth(1).Locator(".pupil").InnerTextAsync()).Replace("Groep 6", "").Trim();
-        await page.Locator("#gevonden li").Nth(1).Locator("button").ClickAsync();
+        var bullied = await AddPupilAsync(page, except: null);
+        var bully = await AddPupilAsync(page, except: bullied);
+        Assert.Equal(2, await page.Locator("#leerlingen li").CountAsync());
         await page.SelectOptionAsync("#rol-0", "Bullied");
         await page.SelectOptionAsync("#rol-1", "Bully");
         await page.FillAsync("#Description", description);
         await page.FillAsync("#Location", "Gymzaal");
         await page.CheckAsync("input[name=BoundaryCrossed][value=ja]");
         await page.ClickAsync("#versturen");
-        await page.WaitForURLAsync(url => url.Contains("/melden/gemeld/"));
+        try
+        {
+            await page.WaitForURLAsync(url => url.Contains("/melden/gemeld/"), new() { Timeout = Patience });
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException("The report was not accepted:\n" + await page.InnerTextAsync("main"));
+        }
         return (page.Url.Split('/').Last(), bullied, bully);
+    }
+
+    /// <summary>Searches "Groep 6" with the button (a full post, as without script) and adds the first pupil listed that is not <paramref name="except"/>.</summary>
+    private static async Task<string> AddPupilAsync(IPage page, string? except)
+    {
+        await page.FillAsync("#Search", "Groep 6");
+        await page.RunAndWaitForNavigationAsync(() => page.ClickAsync("#zoek"));
+        var found = page.Locator("#gevonden li").Filter(new() { HasNotText = except ?? "\u0000" }).First;
+        var name = (await found.Locator(".pupil").InnerTextAsync()).Replace("Groep 6", "").Trim();
+        await page.RunAndWaitForNavigationAsync(() => found.Locator("button").ClickAsync());
+        Assert.Contains(name, await page.InnerTextAsync("#leerlingen"));
+        return name;
     }
 
     /// <summary>Opens the person's inbox, finds the case's open task with the given step title there and opens it.</summary>
