@@ -14,8 +14,6 @@ namespace PestWorkflows.Host.Email;
 /// </summary>
 public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox outbox, TimeProvider clock)
 {
-    public const int MaxAddressLength = 254;
-
     /// <summary>Every email of the case, oldest first; null when there is no such case for this person's eyes.</summary>
     public async Task<IReadOnlyList<CaseEmailDto>?> ListAsync(Staff staff, string caseId, CancellationToken ct)
     {
@@ -57,7 +55,7 @@ public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox 
         List<Schools.Guardian> guardians = [];
         if (corrected)
         {
-            if (!IsEmailAddress(address))
+            if (!EmailAddresses.IsDeliverable(address))
                 return new(EmailResendStatus.InvalidAddress, "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.");
             if (email.RecipientKind != EmailRecipientKind.Parent || email.PupilId is null)
                 return new(EmailResendStatus.InvalidAddress, "Alleen het adres van een ouder kan hier worden verbeterd; dit bericht gaat opnieuw naar hetzelfde adres of niet.");
@@ -112,12 +110,6 @@ public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox 
         _ => "Dit bericht staat nog in de wachtrij; het wordt vanzelf verstuurd.",
     };
 
-    public static bool IsEmailAddress(string value) =>
-        value.Length <= MaxAddressLength
-        && !value.Any(char.IsWhiteSpace)
-        && System.Net.Mail.MailAddress.TryCreate(value, out var parsed)
-        && parsed.Address == value && parsed.DisplayName.Length == 0
-        && parsed.Host.Contains('.') && !parsed.Host.EndsWith('.');
 
     /// <summary>Where the email is, in Dutch: "In de wachtrij", "Verstuurd op …", "Mislukt: reden", "Onzeker: mogelijk niet aangekomen".</summary>
     public static string StatusText(EmailMessage email) => email.Status switch

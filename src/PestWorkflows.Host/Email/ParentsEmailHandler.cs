@@ -61,7 +61,7 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
                 logger.LogWarning("Parents' email of case {CaseId} refused: {Problem}", @case.Id, problems[0]);
                 continue;
             }
-            var guardians = pupil.Guardians.Where(g => IsAddress(g.Email)).ToList();
+            var guardians = pupil.Guardians.Where(g => EmailAddresses.IsDeliverable(g.Email)).ToList();
             if (guardians.Count == 0)
             {
                 Line($"E-mail aan de ouders van {pupil.FullName} niet verstuurd: er is geen e-mailadres van de ouders bekend.");
@@ -170,12 +170,12 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
             .OrderBy(u => u.DisplayName).Select(u => new { u.DisplayName, u.Email }).ToListAsync(ct);
         recipients.AddRange(colleagues.Select(u => (u.DisplayName, u.Email!, EmailRecipientKind.Staff)));
         foreach (var text in ((string?)invitees["otherAddresses"] ?? "").Split(['\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (MailboxAddress.TryParse(text, out var address) && IsAddress(address.Address))
+            if (MailboxAddress.TryParse(text, out var address) && EmailAddresses.IsDeliverable(address.Address))
                 recipients.Add((string.IsNullOrWhiteSpace(address.Name) ? "genodigde" : address.Name, address.Address, EmailRecipientKind.Other));
             else
                 Line($"Uitnodiging MDO niet verstuurd naar '{text}': dat is geen e-mailadres.");
         if (invitees["inviteBullyParents"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out bool parents) && parents)
-            recipients.AddRange(about.Guardians.Where(g => IsAddress(g.Email))
+            recipients.AddRange(about.Guardians.Where(g => EmailAddresses.IsDeliverable(g.Email))
                 .Select(g => (string.IsNullOrWhiteSpace(g.Name) ? "ouder/verzorger" : g.Name, g.Email, EmailRecipientKind.Parent)));
         recipients = recipients.DistinctBy(r => r.Email.ToLowerInvariant()).ToList();
         if (recipients.Count == 0)
@@ -291,9 +291,6 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
             : null;
     }
 
-    /// <summary>A whole address (MimeKit also takes a bare local part, which no server delivers).</summary>
-    private static bool IsAddress(string? text) =>
-        MailboxAddress.TryParse(text, out var address) && address.Address.IndexOf('@') is > 0 and var at && at < address.Address.Length - 1;
 
     private static async Task<Coordinator?> CoordinatorAsync(AppDbContext db, string schoolId, CancellationToken ct) =>
         await (from user in db.Users

@@ -24,7 +24,7 @@ namespace PestWorkflows.Host.Tests.Email;
 /// </summary>
 public sealed class CaseEmailsTests : IAsyncLifetime
 {
-    private readonly int _port = FreePort();
+    private readonly int _port = HostProcess.FreePort();
     private SimpleSmtpServer? _smtp;
     private SchoolApp _s = null!;
     private string _caseId = "", _pupilId = "", _pupilName = "", _parentAddress = "";
@@ -104,14 +104,6 @@ public sealed class CaseEmailsTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Guardians.AsNoTracking().SingleAsync(g => g.PupilId == _pupilId);
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private string EmailPage(EmailMessage email) => $"/zaken/{_caseId}/emails/{email.Id}";
 

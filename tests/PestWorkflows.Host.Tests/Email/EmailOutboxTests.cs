@@ -85,14 +85,6 @@ public sealed class EmailOutboxTests : IDisposable
 
     private static MimeMessage Parse(SmtpMessage received) => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(received.Data)));
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [Fact]
     public async Task An_email_is_sent_once_with_a_stable_Message_Id_reply_to_and_Dutch_text_and_html_parts()
@@ -128,7 +120,7 @@ public sealed class EmailOutboxTests : IDisposable
     [Fact]
     public async Task While_the_server_is_down_the_email_stays_queued_with_its_attempts_and_growing_delays_and_is_delivered_once_when_it_is_up()
     {
-        var port = FreePort();
+        var port = HostProcess.FreePort();
         await using var app = App(port);
         var email = await EnqueueAsync(app, Feedback);
 

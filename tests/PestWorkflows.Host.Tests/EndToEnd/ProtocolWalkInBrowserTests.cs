@@ -65,12 +65,19 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
     private static async Task<string> AddPupilAsync(IPage page, string? except)
     {
         await page.FillAsync("#Search", "Groep 6");
-        await page.RunAndWaitForNavigationAsync(() => page.ClickAsync("#zoek"));
+        await PostAndLoadAsync(page, page.Locator("#zoek"));
         var found = page.Locator("#gevonden li").Filter(new() { HasNotText = except ?? "\u0000" }).First;
         var name = (await found.Locator(".pupil").InnerTextAsync()).Replace("Groep 6", "").Trim();
-        await page.RunAndWaitForNavigationAsync(() => found.Locator("button").ClickAsync());
+        await PostAndLoadAsync(page, found.Locator("button"));
         Assert.Contains(name, await page.InnerTextAsync("#leerlingen"));
         return name;
+    }
+
+    /// <summary>Presses a button that posts the report form back to itself (same address), and waits until the answer has loaded.</summary>
+    private static async Task PostAndLoadAsync(IPage page, ILocator button)
+    {
+        await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.Method == "POST" && r.Url.EndsWith("/melden"));
+        await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
     /// <summary>Opens the person's inbox, finds the case's open task with the given step title there and opens it.</summary>
