@@ -15,9 +15,6 @@ namespace PestWorkflows.Host.Cases;
 /// <summary>Reporting signals and reading cases, within the caller's school and rights.</summary>
 public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRuntime runtime, WorkflowInstanceStore instances, TimeProvider clock, ILogger<CaseService> logger)
 {
-    /// <summary>Cases the staff member may see (AccessRules.MaySeeCase, as a filter).</summary>
-    public IQueryable<Case> Visible(Staff staff) => access.Cases(staff);
-
     public const int MaxDescriptionLength = 4000;
     public const int MaxLocationLength = 200;
     public const int MaxPupils = 30;
@@ -149,7 +146,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
 
     public async Task<CaseDto?> GetAsync(Staff staff, string id, CancellationToken ct)
     {
-        var @case = await Visible(staff).AsNoTracking().Include(c => c.Pupils).Include(c => c.Timeline).FirstOrDefaultAsync(c => c.Id == id, ct);
+        var @case = await access.Cases(staff).AsNoTracking().Include(c => c.Pupils).Include(c => c.Timeline).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (@case is null) return null;
         var tasks = await db.Tasks.AsNoTracking().Include(t => t.History).Where(t => t.CaseId == id).OrderBy(t => t.CreatedAt).ToListAsync(ct);
         var names = await NamesAsync(staff.SchoolId, ct);
@@ -179,7 +176,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
     {
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        var query = Visible(staff);
+        var query = access.Cases(staff);
         if (filter.Status is { } status) query = query.Where(c => c.Status == status);
         if (filter.OverdueOnly) query = query.Where(c => c.IsOverdue);
         // A closed case keeps the number of its last step, but is at no step any more.
@@ -207,7 +204,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
 
     /// <summary>The steps the visible open cases are at now (number and title), for the list's step filter.</summary>
     public async Task<IReadOnlyList<(int Step, string Title)>> StepsAsync(Staff staff, CancellationToken ct) =>
-        (await Visible(staff).Where(c => c.Status == CaseStatus.Open).Select(c => new { c.CurrentStep, c.CurrentStepTitle }).Distinct().ToListAsync(ct))
+        (await access.Cases(staff).Where(c => c.Status == CaseStatus.Open).Select(c => new { c.CurrentStep, c.CurrentStepTitle }).Distinct().ToListAsync(ct))
             .GroupBy(s => s.CurrentStep).OrderBy(g => g.Key).Select(g => (g.Key, g.First().CurrentStepTitle)).ToList();
 
     /// <summary>
@@ -218,7 +215,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
     public async Task<IReadOnlyList<SchoolYear>> SchoolYearsAsync(Staff staff, CancellationToken ct)
     {
         var current = SchoolYear.Of(clock.GetUtcNow()).StartYear;
-        var span = await Visible(staff).GroupBy(_ => 1)
+        var span = await access.Cases(staff).GroupBy(_ => 1)
             .Select(g => new { First = g.Min(c => c.ReportedAt), Last = g.Max(c => c.ReportedAt) }).FirstOrDefaultAsync(ct);
         var years = new SortedSet<int> { current };
         if (span is not null)
