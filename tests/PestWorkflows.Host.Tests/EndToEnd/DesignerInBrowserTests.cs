@@ -169,11 +169,13 @@ public sealed class DesignerInBrowserTests(ITestOutputHelper output) : HostInBro
         await page.GotoAsync($"{Host.Url}/designer");
 
         // She signs in by keyboard only: the email field has the focus, Tab to the password, Enter to send.
+        // (Typing waits for that focus: on a busy machine the first keys could come before the page set it.)
+        await page.WaitForFunctionAsync("() => document.activeElement?.id === 'Email'", null, new() { Timeout = Patience });
         await page.Keyboard.TypeAsync("leerkracht1@regenboog.test");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.Contains("/geen-toegang"));
+        await page.WaitForURLAsync(url => url.Contains("/geen-toegang"), new() { Timeout = Patience });
         Assert.Contains("Geen toegang", await page.InnerTextAsync("main"));
         Assert.Equal(0, await page.Locator("elsa-workflow-definition-list, elsa-workflow-definition-editor").CountAsync());
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways at 768 px");
