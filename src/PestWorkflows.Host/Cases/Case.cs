@@ -32,8 +32,14 @@ public sealed class Case
     public int CurrentStep { get; set; }
     public string CurrentStepTitle { get; set; } = "";
     public bool IsOverdue { get; set; }
-    public string? Outcome { get; set; }
+    public CaseOutcome? Outcome { get; set; }
+    /// <summary>The protocol step the case had reached when it closed (2 when no bullying, else 5, 6 or 7).</summary>
+    public int? EndedAtStep { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>The reference ESIS gave the registration ("Registreren in ESIS door leerkracht").</summary>
+    public string? EsisReference { get; set; }
+    public DateTimeOffset? EsisRegisteredAt { get; set; }
 
     public List<CasePupil> Pupils { get; set; } = new();
     public List<TimelineEntry> Timeline { get; set; } = new();

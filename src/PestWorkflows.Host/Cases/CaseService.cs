@@ -155,7 +155,8 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         var documents = (await db.Documents.AsNoTracking().Where(d => d.CaseId == id && d.TaskId != null).ToListAsync(ct))
             .ToDictionary(d => d.Id, d => Documents.CaseDocumentDto.From(d, names));
         return new CaseDto(
-            @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome,
+            @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome?.ToString(),
+            @case.EndedAtStep, @case.EsisReference, @case.EsisRegisteredAt,
             @case.Description, @case.ObservedAt, @case.Location, @case.BoundaryCrossed, @case.ReportedAt, @case.ClosedAt,
             Person(names, @case.ReporterId)!, @case.WorkflowInstanceId,
             (await instances.FindAsync(SchoolTenant.Of(@case.SchoolId), @case.WorkflowInstanceId, ct))?.Version,
@@ -197,7 +198,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         var names = await db.Users.Where(u => reporterIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var pupilIds = cases.SelectMany(c => c.Pupils).Select(p => p.PupilId).Distinct().ToList();
         var pupils = await PupilLookupAsync(pupilIds, ct);
-        var items = cases.Select(c => new CaseSummaryDto(c.Id, c.Status.ToString(), c.CurrentStep, c.CurrentStepTitle, c.IsOverdue, c.Outcome,
+        var items = cases.Select(c => new CaseSummaryDto(c.Id, c.Status.ToString(), c.CurrentStep, c.CurrentStepTitle, c.IsOverdue, c.Outcome?.ToString(),
             c.ReportedAt, c.ObservedAt, Person(names, c.ReporterId)!, c.Pupils.Select(p => PupilDto(p, pupils)).ToList())).ToList();
         return new CasePage(items, total, page, pageSize);
     }

@@ -84,6 +84,11 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                 db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "TaskCompleted", Text = text, ActorUserId = completed.CompletedBy });
                 await LinkDocumentsAsync(db, @case, task, completed, now, ct);
                 if (task.Step == 1) @case.IsOverdue = false;
+                if (task.ActivityType == "Pestprotocol.RegisterInEsis" && completed.Values["esisReference"]?.GetValue<string>() is { Length: > 0 } reference)
+                {
+                    @case.EsisReference = reference.Trim();
+                    @case.EsisRegisteredAt = now;
+                }
                 break;
 
             case HumanTaskCancelled cancelled:
@@ -106,7 +111,12 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                         break;
                     case CaseEventKind.Closed:
                         @case.Status = CaseStatus.Closed;
-                        @case.Outcome = caseEvent.Outcome;
+                        // An outcome the designer typed that the protocol does not know stays empty
+                        // rather than failing the closing step.
+                        @case.Outcome = Enum.TryParse<CaseOutcome>(caseEvent.Outcome, out var outcome) ? outcome : null;
+                        // Monitoring after step 6 is a step-5 task again, so the furthest step done counts.
+                        var furthest = await db.Tasks.Where(t => t.CaseId == @case.Id && t.Status == CaseTaskStatus.Completed).MaxAsync(t => (int?)t.Step, ct);
+                        @case.EndedAtStep = Math.Max(@case.CurrentStep, furthest ?? 0);
                         @case.ClosedAt = now;
                         @case.IsOverdue = false;
                         @case.CurrentStepTitle = "Afgesloten";

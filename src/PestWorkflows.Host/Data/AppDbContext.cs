@@ -53,6 +53,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         {
             e.ToTable("pupils");
             e.HasIndex(p => p.SchoolId);
+            e.HasIndex(p => new { p.SchoolId, p.PupilNumber }).IsUnique();
+            e.Property(p => p.PupilNumber).HasMaxLength(32);
             e.Ignore(p => p.FullName);
             e.HasMany(p => p.Guardians).WithOne().HasForeignKey(g => g.PupilId);
         });
@@ -67,6 +69,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasIndex(c => new { c.ReporterId, c.SubmissionToken }).IsUnique();
             e.Property(c => c.SubmissionToken).HasMaxLength(CaseService.MaxSubmissionTokenLength);
             e.Property(c => c.Status).HasConversion<string>();
+            e.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.EsisReference).HasMaxLength(64);
             e.HasMany(c => c.Pupils).WithOne().HasForeignKey(p => p.CaseId);
             e.HasMany(c => c.Timeline).WithOne().HasForeignKey(t => t.CaseId);
         });

@@ -39,6 +39,8 @@ public sealed class Pupil
     public string Id { get; set; } = "";
     public string SchoolId { get; set; } = "";
     public string GroupId { get; set; } = "";
+    /// <summary>The pupil's number in the school's administration (ESIS, ParnasSys): the import's key.</summary>
+    public string? PupilNumber { get; set; }
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
     public List<Guardian> Guardians { get; set; } = new();

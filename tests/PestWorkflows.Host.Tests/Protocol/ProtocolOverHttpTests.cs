@@ -47,6 +47,7 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         var @case = await _s.CaseAsync(HostApp.Coordinator, caseId);
         Assert.Equal("Closed", (string?)@case["status"]);
         Assert.Equal("NotBullying", (string?)@case["outcome"]);
+        Assert.Equal(2, (int?)@case["endedAtStep"]);
         Assert.Empty(@case["openTasks"]!.AsArray());
         var decision = @case["doneTasks"]!.AsArray().Single(t => (string?)t!["activityType"] == "Pestprotocol.DecideIfBullying")!;
         Assert.Equal("NotBullying", (string?)decision["outcome"]);
@@ -65,6 +66,7 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         var @case = await _s.CaseAsync(HostApp.Coordinator, caseId);
         Assert.Equal("Closed", (string?)@case["status"]);
         Assert.Equal("StoppedAfterConversation", (string?)@case["outcome"]);
+        Assert.Equal(5, (int?)@case["endedAtStep"]);
     }
 
     [Fact]
@@ -79,7 +81,9 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         await EndMonitoringAsync("Stopped");
         await _s.CompleteAsync(HostApp.Coordinator, caseId, "Pestprotocol.MonitorBehaviour", new JsonObject { ["outcome"] = "Stopped", ["observations"] = "gestopt" });
 
-        Assert.Equal("StoppedAfterParents", (string?)(await _s.CaseAsync(HostApp.Coordinator, caseId))["outcome"]);
+        var closed = await _s.CaseAsync(HostApp.Coordinator, caseId);
+        Assert.Equal("StoppedAfterParents", (string?)closed["outcome"]);
+        Assert.Equal(6, (int?)closed["endedAtStep"]);
     }
 
     [Fact]
@@ -102,6 +106,7 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         var @case = await _s.CaseAsync(HostApp.Leader, caseId);
         Assert.Equal("Closed", (string?)@case["status"]);
         Assert.Equal("Mdo", (string?)@case["outcome"]);
+        Assert.Equal(7, (int?)@case["endedAtStep"]);
     }
 
     [Fact]
@@ -130,6 +135,11 @@ public sealed class ProtocolOverHttpTests : IAsyncLifetime
         Assert.DoesNotContain(teacher1, t => (string?)t!["activityType"] == "Pestprotocol.ConversationWithBulliedPupil");
         var esis = Assert.Single(teacher1, t => (string?)t!["activityType"] == "Pestprotocol.RegisterInEsis")!;
         Assert.Contains("Schoolplein", (string?)(await (await _s.As(HostApp.Teacher1)).GetJsonAsync($"/api/tasks/{esis["id"]}"))["summary"]);
+        Assert.Null((string?)(await _s.CaseAsync(HostApp.Coordinator, caseId))["esisReference"]);
+        await _s.CompleteAsync(HostApp.Teacher1, caseId, "Pestprotocol.RegisterInEsis", new JsonObject { ["esisReference"] = " ESIS-2026-0042 " });
+        var registered = await _s.CaseAsync(HostApp.Coordinator, caseId);
+        Assert.Equal("ESIS-2026-0042", (string?)registered["esisReference"]);
+        Assert.NotNull((string?)registered["esisRegisteredAt"]);
         // Karin may not do Joost's conversation: 403.
         using var forbidden = await _s.CompleteRawAsync(HostApp.Teacher1, (string)step4["id"]!, new JsonObject { ["notes"] = "niet van mij" });
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);

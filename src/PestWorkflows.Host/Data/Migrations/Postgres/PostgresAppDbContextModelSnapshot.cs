@@ -199,6 +199,16 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int?>("EndedAtStep")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EsisReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("EsisRegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("IsOverdue")
                         .HasColumnType("boolean");
 
@@ -210,7 +220,8 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Outcome")
-                        .HasColumnType("text");
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<DateTimeOffset>("ReportedAt")
                         .HasColumnType("timestamp with time zone");
@@ -825,6 +836,10 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("PupilNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("SchoolId")
                         .IsRequired()
                         .HasColumnType("text");
@@ -832,6 +847,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("SchoolId");
+
+                    b.HasIndex("SchoolId", "PupilNumber")
+                        .IsUnique();
 
                     b.ToTable("pupils", (string)null);
                 });

@@ -188,6 +188,16 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("EndedAtStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EsisReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EsisRegisteredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsOverdue")
                         .HasColumnType("INTEGER");
 
@@ -199,6 +209,7 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Outcome")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ReportedAt")
@@ -802,6 +813,10 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PupilNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SchoolId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -809,6 +824,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("SchoolId");
+
+                    b.HasIndex("SchoolId", "PupilNumber")
+                        .IsUnique();
 
                     b.ToTable("pupils", (string)null);
                 });
