@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Engine.Runtime;
 
 namespace PestWorkflows.Engine.Persistence;
 
@@ -128,6 +130,53 @@ public sealed class WorkflowInstanceStore(IDbContextFactory<WorkflowDbContext> d
         await db.ActivityExecutions.Where(a => a.WorkflowInstanceId == instanceId).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Removes the data a finished instance carried (variables, input, output, activity properties and
+    /// outputs, bookmark payloads, journal payloads and messages, incident details, its outbox rows'
+    /// payloads) while keeping what counts need: status, times, activity ids and types, journal event
+    /// names. For records kept past their retention period (AVG): the instance stays countable, nothing
+    /// in it identifies a person. One transaction; doing it again changes nothing.
+    /// </summary>
+    public async Task<InstanceAnonymisation> AnonymiseAsync(string tenantId, string instanceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var instance = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId && i.TenantId == tenantId, ct);
+        if (instance is null) return InstanceAnonymisation.NotFound;
+        if (instance.Status != nameof(WorkflowStatus.Finished)) return InstanceAnonymisation.NotFinished;
+
+        var state = JsonSerializer.Deserialize<WorkflowState>(instance.State, WorkflowRuntime.StateJson)!;
+        foreach (var name in state.Variables.Keys.ToList()) state.Variables[name] = null;
+        state.Input.Clear();
+        state.Output = null;
+        foreach (var context in state.Contexts)
+        {
+            context.Properties = null;
+            context.Input = null;
+        }
+        foreach (var bookmark in state.Bookmarks) bookmark.Payload = null;
+        foreach (var incident in state.Incidents)
+        {
+            // An exception's message can quote the data it choked on; its type says enough afterwards.
+            incident.Message = "";
+            incident.StackTrace = null;
+        }
+        instance.State = JsonSerializer.Serialize(state, WorkflowRuntime.StateJson);
+        instance.Revision++;
+        await db.SaveChangesAsync(ct);
+
+        await db.Bookmarks.Where(b => b.WorkflowInstanceId == instanceId).ExecuteUpdateAsync(u => u.SetProperty(b => b.Payload, (string?)null), ct);
+        await db.Journal.Where(j => j.WorkflowInstanceId == instanceId)
+            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Payload, (string?)null).SetProperty(j => j.Message, (string?)null), ct);
+        await db.ActivityExecutions.Where(a => a.WorkflowInstanceId == instanceId).ExecuteUpdateAsync(u => u
+            .SetProperty(a => a.ActivityState, (string?)null).SetProperty(a => a.Outputs, (string?)null).SetProperty(a => a.Exception, (string?)null), ct);
+        // Only settled rows: a message still to be delivered needs its payload.
+        await db.Outbox.Where(o => o.WorkflowInstanceId == instanceId && o.Status != OutboxStatus.Pending)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.Payload, "{}").SetProperty(o => o.LastError, (string?)null), ct);
+        await transaction.CommitAsync(ct);
+        return InstanceAnonymisation.Anonymised;
     }
 
     private static IQueryable<WorkflowInstanceRecord> Of(WorkflowDbContext db, string tenantId) =>

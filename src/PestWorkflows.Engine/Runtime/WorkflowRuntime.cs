@@ -60,7 +60,7 @@ public sealed class WorkflowRuntime(
     IServiceProvider services,
     ILogger<WorkflowRuntime> logger)
 {
-    private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>
     /// Starts a new instance of the published version of a definition of the starter's tenant
