@@ -50,10 +50,11 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         using var response = await client.GetAsync("/designer/");
 
         var csp = Header(response, "Content-Security-Policy");
-        Assert.Contains("script-src 'self' 'wasm-unsafe-eval';", csp);
+        Assert.Contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-", csp);
         Assert.Contains("style-src 'self' 'unsafe-inline';", csp);
         Assert.Contains("frame-ancestors 'none'", csp);
         Assert.DoesNotContain("'unsafe-eval'", csp);
+        Assert.DoesNotContain("script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'", csp);
         Assert.DoesNotContain("http", csp);
     }
 
