@@ -17,6 +17,7 @@ using PestWorkflows.Host.Schools;
 using PestWorkflows.Host.Designer;
 using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Health;
+using PestWorkflows.Host.Security;
 using PestWorkflows.Host.Workflows;
 
 namespace PestWorkflows.Host;
@@ -55,6 +56,7 @@ public static class Extensions
         builder.Services.AddEmail(configuration, provider, connectionString);
         builder.Services.AddStaffIdentity();
         builder.Services.AddStaffPages();
+        builder.AddSecurity();
         RefuseDemoOutsideDevelopment(configuration, builder.Environment);
         builder.Services.Configure<DemoOptions>(o =>
         {
@@ -126,6 +128,7 @@ public static class Extensions
 
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
     {
+        app.UseSecurity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimits();
@@ -142,6 +145,8 @@ public static class Extensions
                 ? TypedResults.Problem("This route does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Not found").ExecuteAsync(context)
                 : TypedResults.Problem(Problems.NotFound("Deze route bestaat niet.")).ExecuteAsync(context));
         app.UseStaffAuthentication();
+        app.UseTwoFactorRequirement();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapStaffIdentity();
         app.MapPupilsApi();

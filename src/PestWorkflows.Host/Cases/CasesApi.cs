@@ -11,7 +11,7 @@ public static class CasesApi
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/cases").WithTags("Zaken").RequireAuthorization(Policies.Staff).WithRequestBodyLimit(RequestBodyLimits.StaffApi);
-        api.MapPost("/", ReportSignal).WithName("ReportSignal").WithSummary("Meld een signaal van pesten; start een zaak.");
+        api.MapPost("/", ReportSignal).RequireRateLimiting(Security.RateLimits.Reports).WithName("ReportSignal").WithSummary("Meld een signaal van pesten; start een zaak.");
         api.MapGet("/", ListCases).WithName("ListCases").WithSummary("De zaken die je mag zien.");
         api.MapGet("/{id}", GetCase).WithName("GetCase").WithSummary("Eén zaak met leerlingen, taken en tijdlijn.");
         return app;

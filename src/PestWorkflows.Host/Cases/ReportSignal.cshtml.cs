@@ -13,6 +13,7 @@ namespace PestWorkflows.Host.Cases;
 /// and choosing pupils re-renders it with all that was typed, so it works without script.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Security.RateLimits.Reports)]
 public sealed class ReportSignalModel(CaseService cases, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     public const int MaxListed = 30;

@@ -21,7 +21,7 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/auth").WithTags("Inloggen").WithRequestBodyLimit(RequestBodyLimits.Auth);
-        api.MapPost("/login", Login).AllowAnonymous().WithName("Login").WithSummary("Inloggen met e-mailadres en wachtwoord.");
+        api.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(Security.RateLimits.SignIn).WithName("Login").WithSummary("Inloggen met e-mailadres en wachtwoord.");
         // Open: the refresh token is its own proof, checked against the account's security stamp.
         api.MapPost("/refresh", Refresh).AllowAnonymous().WithName("RefreshToken").WithSummary("Een nieuw toegangstoken met het vernieuwingstoken.");
         api.MapPost("/logout", Logout).RequireAuthorization(p => p.RequireAuthenticatedUser()).WithName("Logout")
@@ -33,7 +33,7 @@ public static class AuthApi
     }
 
     private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Login(
-        HttpContext http, bool? useCookies, bool? useSessionCookies, SignInManager<StaffUser> signIn, CancellationToken ct)
+        HttpContext http, bool? useCookies, bool? useSessionCookies, SignInManager<StaffUser> signIn, IOptions<TwoFactorOptions> twoFactor, CancellationToken ct)
     {
         var (request, errors) = await JsonBody.ReadAsync<LoginRequest>(http.Request, ct);
         if (errors is not null) return TypedResults.ValidationProblem(errors, title: "De inloggegevens konden niet worden gelezen.");
@@ -42,16 +42,51 @@ public static class AuthApi
         else if (request.Email.Length > MaxEmailLength) errors["email"] = [$"Het e-mailadres is te lang (maximaal {MaxEmailLength} tekens)."];
         if (string.IsNullOrEmpty(request.Password)) errors["password"] = ["Vul je wachtwoord in."];
         else if (request.Password.Length > MaxPasswordLength) errors["password"] = [$"Het wachtwoord is te lang (maximaal {MaxPasswordLength} tekens)."];
+        if (request.TwoFactorCode?.Length > TwoFactorCodes.MaxLength) errors["twoFactorCode"] = ["De code is te lang."];
+        if (request.RecoveryCode?.Length > TwoFactorCodes.MaxLength) errors["recoveryCode"] = ["De herstelcode is te lang."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "De inloggegevens zijn niet volledig.");
 
-        var cookies = useCookies == true || useSessionCookies == true;
-        signIn.AuthenticationScheme = cookies ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme;
-        var result = await signIn.PasswordSignInAsync(request.Email!, request.Password!, isPersistent: useSessionCookies != true, lockoutOnFailure: true);
-        if (result.Succeeded) return TypedResults.Empty; // the sign-in wrote the token response or the cookie
-        return TypedResults.Problem(
-            result.IsLockedOut ? "Te veel mislukte pogingen; probeer het later opnieuw." : "Het e-mailadres of het wachtwoord klopt niet.",
-            statusCode: StatusCodes.Status401Unauthorized, title: "Inloggen mislukt");
+        // The password first (with lockout), then the second factor; only then is a token or cookie written.
+        var users = signIn.UserManager;
+        var user = await users.FindByNameAsync(request.Email!);
+        var checkedPassword = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
+        if (checkedPassword.IsLockedOut) return LockedOut();
+        if (!checkedPassword.Succeeded || user is null)
+            return TypedResults.Problem("Het e-mailadres of het wachtwoord klopt niet.", statusCode: StatusCodes.Status401Unauthorized, title: "Inloggen mislukt");
+
+        if (user.TwoFactorEnabled)
+        {
+            if (string.IsNullOrWhiteSpace(request.TwoFactorCode) && string.IsNullOrWhiteSpace(request.RecoveryCode))
+                return TypedResults.Problem("Dit account logt in met tweestapsverificatie: geef ook de code uit je authenticator-app (twoFactorCode) of een herstelcode (recoveryCode).",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Code nodig");
+            var accepted = string.IsNullOrWhiteSpace(request.RecoveryCode)
+                ? await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, TwoFactorCodes.FromApp(request.TwoFactorCode!))
+                : (await users.RedeemTwoFactorRecoveryCodeAsync(user, TwoFactorCodes.Recovery(request.RecoveryCode))).Succeeded;
+            if (!accepted)
+            {
+                // A wrong code counts towards the lockout like a wrong password.
+                await users.AccessFailedAsync(user);
+                if (await users.IsLockedOutAsync(user)) return LockedOut();
+                return TypedResults.Problem("De code klopt niet of is al gebruikt. Gebruik de code die je app nu toont, of een herstelcode die je nog niet gebruikte.",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Inloggen mislukt");
+            }
+            await users.ResetAccessFailedCountAsync(user);
+        }
+        else if ((await users.GetRolesAsync(user)).Any(twoFactor.Value.RequiredRoles.Contains))
+        {
+            return TypedResults.Problem(
+                $"Voor jouw rol is inloggen met tweestapsverificatie verplicht. Log in op de website en stel die in op {TwoFactorRequirement.SetupPath}; geef daarna hier ook de code uit je app mee (twoFactorCode).",
+                statusCode: StatusCodes.Status403Forbidden, title: "Tweestapsverificatie instellen");
+        }
+
+        signIn.AuthenticationScheme = useCookies == true || useSessionCookies == true ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme;
+        await signIn.SignInAsync(user, isPersistent: useSessionCookies != true, authenticationMethod: user.TwoFactorEnabled ? "mfa" : "pwd");
+        return TypedResults.Empty; // the sign-in wrote the token response or the cookie
     }
+
+    private static ProblemHttpResult LockedOut() =>
+        TypedResults.Problem("Te veel mislukte pogingen; probeer het later opnieuw.", statusCode: StatusCodes.Status401Unauthorized, title: "Inloggen mislukt");
 
     private static async Task<Results<SignInHttpResult, ValidationProblem, ProblemHttpResult>> Refresh(
         HttpContext http, SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearerOptions, TimeProvider clock, CancellationToken ct)

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using PestWorkflows.Host.Security;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Host.Email;
 
@@ -12,6 +14,7 @@ namespace PestWorkflows.Host.Identity;
 /// at the address the request came to, which outside Development a forged Host header could choose.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.PasswordReset)]
 public sealed class ForgotPasswordModel(PasswordResets resets, IOptions<EmailLinkOptions> links, IWebHostEnvironment environment, ILogger<ForgotPasswordModel> logger) : PageModel
 {
     [BindProperty] public string? Email { get; set; }

@@ -53,6 +53,9 @@ public static class IdentitySetup
         // Keys in the database: cookies and tokens stay valid across restarts and on every host sharing the
         // database. One application name, so hosts installed in different folders share them too.
         services.AddDataProtection().SetApplicationName("PestWorkflows").PersistKeysToDbContext<AppDbContext>();
+        services.AddOptions<TwoFactorOptions>()
+            .Configure<IConfiguration>((o, configuration) => o.RequiredRoles = TwoFactorOptions.Parse(configuration[TwoFactorOptions.ConfigurationKey]))
+            .ValidateOnStart();
         services.AddScoped<StaffAccessor>();
         services.AddScoped<IClaimsTransformation, StaffClaimsTransformation>();
         return services;

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using PestWorkflows.Host.Security;
 
 namespace PestWorkflows.Host.Identity;
 
 /// <summary><c>/wachtwoord-herstellen?token=...</c>: the link from the email; sets a new password once.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.PasswordReset)]
 public sealed class ResetPasswordModel(PasswordResets resets) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Token { get; set; }

@@ -25,6 +25,9 @@ public sealed record Staff(string Id, string SchoolId, string DisplayName, IRead
     public bool IsLeader => Roles.Contains(StaffRoles.Leader);
     public bool IsAdmin => Roles.Contains(StaffRoles.Admin);
 
+    /// <summary>Signs in with a code from an authenticator app after the password.</summary>
+    public bool TwoFactorEnabled { get; init; }
+
     /// <summary>A staff member belongs to a school and has a role there.</summary>
     public bool IsStaffMember => SchoolId.Length > 0 && Roles.Count > 0;
 }
@@ -43,10 +46,10 @@ public sealed class StaffAccessor(AppDbContext db, IOptions<IdentityOptions> ide
     public static async Task<Staff?> LoadAsync(AppDbContext db, string userId, string? securityStamp, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.SchoolId, u.DisplayName, u.SecurityStamp }).FirstOrDefaultAsync(ct);
+            .Select(u => new { u.Id, u.SchoolId, u.DisplayName, u.SecurityStamp, u.TwoFactorEnabled }).FirstOrDefaultAsync(ct);
         if (user is null || (securityStamp is not null && securityStamp != user.SecurityStamp)) return null;
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(ct);
-        return new Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet());
+        return new Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet()) { TwoFactorEnabled = user.TwoFactorEnabled };
     }
 
     /// <summary>The staff member behind the request; null when not signed in, or not a staff member of a school with a role.</summary>

@@ -20,6 +20,9 @@ public sealed class StaffClaimsTransformation(StaffAccessor accessor) : IClaimsT
     {
         // Runs once per authenticate call; a principal resolved earlier in the request is kept.
         if (principal.Identity?.IsAuthenticated != true || principal.HasClaim(c => c.Type == ResolvedClaim)) return principal;
+        // Identity's short-lived cookie between password and code names the account but signs nobody in;
+        // SignInManager reads it as it is.
+        if (principal.Identity.AuthenticationType == Microsoft.AspNetCore.Identity.IdentityConstants.TwoFactorUserIdScheme) return principal;
         var account = await accessor.ResolveAsync(principal);
         if (account is null) return new ClaimsPrincipal(new ClaimsIdentity());
 

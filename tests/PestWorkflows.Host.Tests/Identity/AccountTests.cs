@@ -75,6 +75,8 @@ public sealed class AccountTests : IAsyncLifetime
             "POST /api/auth/login", "POST /api/auth/refresh", "GET /health",
             // The pages a person needs before signing in, and signing out (which checks its form's token).
             "GET /inloggen", "GET /geen-toegang", "POST /afmelden",
+            // The code after the password (it needs the short-lived cookie the password step left).
+            "GET /inloggen/code",
             // Forgot password: asking for a link and using it.
             "GET /wachtwoord-vergeten", "GET /wachtwoord-herstellen",
             // The school's letter to parents (parents never sign in).

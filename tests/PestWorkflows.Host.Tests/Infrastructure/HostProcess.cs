@@ -85,6 +85,8 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment.Remove(name);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName; // Development is what `dotnet run` sets through launchSettings.json
         start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
+        // Tests sign in with a password only (TwoFactorTests prove the requirement); a test may set it again below.
+        start.Environment["Identity__TwoFactorRequiredRoles"] = "";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         return start;
