@@ -50,7 +50,7 @@ public sealed class PupilImporter(AppDbContext db, IOptions<PupilImportOptions> 
 
         var groups = await db.Groups.AsNoTracking().Where(g => g.SchoolId == staff.SchoolId).ToListAsync(ct);
         var problems = file.Problems.ToList();
-        var firstLineOf = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var planned = new List<(PupilCsvRow Row, Group Group)>();
         foreach (var row in file.Rows)
         {
@@ -66,7 +66,7 @@ public sealed class PupilImporter(AppDbContext db, IOptions<PupilImportOptions> 
             return (new PupilImportPreview(hash, file.EncodingName, separator, [], problems.OrderBy(p => p.Line).ToList()), () => { });
 
         var query = db.Pupils.Include(p => p.Guardians).Where(p => p.SchoolId == staff.SchoolId && p.PupilNumber != null);
-        var known = await (tracked ? query : query.AsNoTracking()).ToDictionaryAsync(p => p.PupilNumber!, StringComparer.OrdinalIgnoreCase, ct);
+        var known = await (tracked ? query : query.AsNoTracking()).ToDictionaryAsync(p => p.PupilNumber!, StringComparer.Ordinal, ct);
         var changes = new List<PupilImportChange>();
         var work = new List<Action>();
         foreach (var (row, group) in planned)

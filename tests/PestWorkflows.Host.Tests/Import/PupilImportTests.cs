@@ -81,11 +81,14 @@ public sealed class PupilImportTests : IAsyncLifetime
     [Fact]
     public async Task A_comma_separated_file_with_a_byte_order_mark_and_other_column_order_reads_the_same()
     {
-        var text = "\uFEFFVoornaam,Achternaam,Leerlingnummer,Groep,E-mail ouder 1,Naam ouder 1\r\nSanne,Berg,1001,Groep 5,ouder.berg@example.nl,Petra Berg\r\n";
+        var text = "\uFEFFVoornaam,Achternaam,Leerlingnummer,Groep,E-mail ouder 1,Naam ouder 1\r\nZoë,Berg,1001,Groep 5,ouder.berg@example.nl,\"Berg, Petra\"\r\n";
         var answer = await PostAsync(HostApp.Coordinator, Encoding.UTF8.GetBytes(text), dryRun: false);
         Assert.True(answer.Status == HttpStatusCode.OK, answer.Text);
         Assert.Equal(",", (string)answer.Json["separator"]!);
-        Assert.Equal("Sanne", (await ImportedAsync()).Single().FirstName);
+        Assert.Equal("UTF-8", (string)answer.Json["encoding"]!);
+        var pupil = (await ImportedAsync()).Single();
+        Assert.Equal("Zoë", pupil.FirstName);
+        Assert.Equal("Berg, Petra", pupil.Guardians.Single().Name); // a quoted field keeps its comma
     }
 
     [Fact]
