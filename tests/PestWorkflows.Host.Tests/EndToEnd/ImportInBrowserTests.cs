@@ -20,7 +20,7 @@ public sealed class ImportInBrowserTests(ITestOutputHelper output) : HostInBrows
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync($"{Host.Url}/leerlingen/importeren");
 
-        await page.GetByLabel("CSV-bestand uit de leerlingadministratie").SetInputFilesAsync(new FilePayload
+        await page.Locator("#bestand").SetInputFilesAsync(new FilePayload
         {
             Name = "export.csv", MimeType = "text/csv",
             Buffer = System.Text.Encoding.UTF8.GetBytes("leerlingnummer;voornaam;tussenvoegsel;achternaam;groep;e-mail ouder 1;naam ouder 1\r\n" +
