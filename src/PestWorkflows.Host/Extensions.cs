@@ -18,6 +18,7 @@ using PestWorkflows.Host.Designer;
 using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Health;
 using PestWorkflows.Host.Security;
+using PestWorkflows.Host.Import;
 using PestWorkflows.Host.Workflows;
 
 namespace PestWorkflows.Host;
@@ -76,6 +77,10 @@ public static class Extensions
         builder.Services.AddScoped<CaseDocuments>();
         builder.Services.AddHostedService<DocumentCleanup>();
         builder.Services.AddScoped<PasswordResets>();
+        builder.Services.AddOptions<Import.PupilImportOptions>().BindConfiguration(Import.PupilImportOptions.Section);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<Import.PendingImports>();
+        builder.Services.AddScoped<Import.PupilImporter>();
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.ToDutchOnStaffApi);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -150,6 +155,7 @@ public static class Extensions
         app.UseAuthorization();
         app.MapStaffIdentity();
         app.MapPupilsApi();
+        app.MapPupilImportApi();
         app.MapCasesApi();
         app.MapTasksApi();
         app.MapDocumentsApi();

@@ -27,6 +27,7 @@ namespace PestWorkflows.Host.Access;
 /// <item><b>SeeCaseEmails</b> (the emails of a case with their text and attempts, and resending a failed one): the
 /// coordinator, the leader and the admin of the case's school. Not a teacher, even one who sees the case: parents'
 /// emails name parents and their addresses.</item>
+/// <item><b>ImportPupils</b> (read the administration's export of pupils and parents): the coordinator and the admin of the school.</item>
 /// <item><b>SeePupil</b>: any staff member of the pupil's school (a signal names pupils).</item>
 /// <item><b>OpenPupilRecord</b> (the pupil's chronology across all cases): the coordinator, the leader and the admin
 /// for every pupil of their school; a teacher for the pupils of the groups they teach.</item>
@@ -96,6 +97,8 @@ public static class AccessRules
     public static bool MayAssign(Staff staff, CaseTask task) => task.SchoolId == staff.SchoolId && MayAssignTasks(staff);
 
     public static bool MayRelease(Staff staff, CaseTask task) => task.SchoolId == staff.SchoolId && task.AssigneeUserId == staff.Id;
+
+    public static bool MayImportPupils(Staff staff) => staff.IsCoordinator || staff.IsAdmin;
 
     public static bool MaySeePupil(Staff staff, Pupil pupil) => pupil.SchoolId == staff.SchoolId;
 

@@ -26,7 +26,11 @@ public sealed class CaseListModel(CaseService cases, PupilService pupils, AppDbC
     [BindProperty(SupportsGet = true, Name = "groep")] public string? Group { get; set; }
     /// <summary>"2026-2027" or empty (all years); an unreadable value shows all years.</summary>
     [BindProperty(SupportsGet = true, Name = "schooljaar")] public string? SchoolYearText { get; set; }
+    /// <summary>"wacht": only the cases that wait for their registration in ESIS.</summary>
+    [BindProperty(SupportsGet = true, Name = "esis")] public string? Esis { get; set; }
     [BindProperty(SupportsGet = true, Name = "pagina")] public int PageNumber { get; set; } = 1;
+
+    public bool EsisPendingOnly => Esis == "wacht";
 
     public CasePage Result { get; private set; } = null!;
     public bool SeesAll { get; private set; }
@@ -43,9 +47,9 @@ public sealed class CaseListModel(CaseService cases, PupilService pupils, AppDbC
         SchoolYear = Shared.SchoolYear.TryParse(SchoolYearText, out var year) ? year : null;
         var status = Status switch { "open" => CaseStatus.Open, "gesloten" => (CaseStatus?)CaseStatus.Closed, _ => null };
         // A page past the end (a case closed meanwhile) shows the last page rather than an empty list.
-        Result = await cases.PageAsync(Staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), PageNumber, PageSize, ct);
+        Result = await cases.PageAsync(Staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear, EsisPendingOnly), PageNumber, PageSize, ct);
         if (Result.Items.Count == 0 && Result.Total > 0 && PageNumber > 1)
-            Result = await cases.PageAsync(Staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear), Result.PageCount, PageSize, ct);
+            Result = await cases.PageAsync(Staff, new CaseFilter(status, Overdue, Step, Group, SchoolYear, EsisPendingOnly), Result.PageCount, PageSize, ct);
         PupilLinks = await pupils.OpenableAmongAsync(Staff, Result.Items.SelectMany(c => c.Pupils).Select(p => p.PupilId), ct);
         Steps = await cases.StepsAsync(Staff, ct);
         SchoolYears = await cases.SchoolYearsAsync(Staff, ct);
@@ -64,6 +68,7 @@ public sealed class CaseListModel(CaseService cases, PupilService pupils, AppDbC
             ["stap"] = Step?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["groep"] = Group is { Length: > 0 } ? Group : null,
             ["schooljaar"] = SchoolYear?.ToString(),
+            ["esis"] = EsisPendingOnly ? "wacht" : null,
             ["pagina"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/zaken", query.Where(q => q.Value is not null)!);

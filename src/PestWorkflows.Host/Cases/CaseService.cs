@@ -162,8 +162,8 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
             (await instances.FindAsync(SchoolTenant.Of(@case.SchoolId), @case.WorkflowInstanceId, ct))?.Version,
             staff.IsCoordinator || staff.IsAdmin ? $"/designer/zaken/{Uri.EscapeDataString(@case.WorkflowInstanceId)}" : null,
             pupils,
-            tasks.Where(t => t.Status == CaseTaskStatus.Open).Select(t => mapper.Map(t, EsisSummary(@case, pupils, t))).ToList(),
-            tasks.Where(t => t.Status != CaseTaskStatus.Open).Select(t => mapper.Map(t, null)).ToList(),
+            tasks.Where(t => t.Status == CaseTaskStatus.Open).Select(t => EsisSummary.Add(mapper.Map(t), @case, pupils, tasks)).ToList(),
+            tasks.Where(t => t.Status != CaseTaskStatus.Open).Select(t => mapper.Map(t)).ToList(),
             @case.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineDto(t.At, t.Kind, t.Text, Person(names, t.ActorUserId),
                 t.DocumentId is { } documentId ? documents.GetValueOrDefault(documentId) : null)).ToList());
     }
@@ -184,6 +184,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         if (filter.Step is { } step) query = query.Where(c => c.CurrentStep == step && c.Status == CaseStatus.Open);
         if (filter.GroupId is { Length: > 0 } group)
             query = query.Where(c => c.Pupils.Any(cp => db.Pupils.Any(p => p.Id == cp.PupilId && p.GroupId == group)));
+        if (filter.EsisPendingOnly) query = query.Where(WaitsForEsis(db.Tasks));
         if (filter.SchoolYear is { } year)
         {
             var (from, until) = (year.StartUtc, year.EndUtc);
@@ -202,6 +203,18 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
             c.ReportedAt, c.ObservedAt, Person(names, c.ReporterId)!, c.Pupils.Select(p => PupilDto(p, pupils)).ToList())).ToList();
         return new CasePage(items, total, page, pageSize);
     }
+
+    /// <summary>
+    /// A case waits for its registration in ESIS once the protocol asked for it (the plan of approach, step 3,
+    /// created the task) and until the task recorded ESIS's reference: while the task is open, and also when it
+    /// ended without one (the case closed first). A case that never got that far (no bullying) does not wait.
+    /// <paramref name="tasks"/> is the task table of the same query.
+    /// </summary>
+    public static System.Linq.Expressions.Expression<Func<Case, bool>> WaitsForEsis(IQueryable<CaseTask> tasks) =>
+        c => c.EsisReference == null && tasks.Any(t => t.CaseId == c.Id && t.ActivityType == EsisSummary.ActivityType);
+
+    /// <summary>How many of the cases this person sees wait for their registration in ESIS.</summary>
+    public Task<int> EsisPendingCountAsync(Staff staff, CancellationToken ct) => access.Cases(staff).Where(WaitsForEsis(db.Tasks)).CountAsync(ct);
 
     /// <summary>The steps the visible open cases are at now (number and title), for the list's step filter.</summary>
     public async Task<IReadOnlyList<(int Step, string Title)>> StepsAsync(Staff staff, CancellationToken ct) =>
@@ -238,21 +251,6 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
 
     private static CasePupilDto PupilDto(CasePupil p, Dictionary<string, (string Name, string Group)> lookup) =>
         new(p.PupilId, lookup.GetValueOrDefault(p.PupilId).Name ?? "", lookup.GetValueOrDefault(p.PupilId).Group ?? "", p.Role, PupilRoles.Dutch(p.Role));
-
-    /// <summary>The ready-to-paste text for the ESIS registration task.</summary>
-    private static string? EsisSummary(Case @case, IReadOnlyList<CasePupilDto> pupils, CaseTask task)
-    {
-        if (task.ActivityType != "Pestprotocol.RegisterInEsis") return null;
-        var amsterdam = Activities.Scheduling.SchoolCalendar.AmsterdamTime;
-        return string.Join('\n',
-        [
-            $"Pestzaak {@case.Id[..8]} (gemeld {TimeZoneInfo.ConvertTime(@case.ReportedAt, amsterdam):dd-MM-yyyy})",
-            $"Gebeurd: {TimeZoneInfo.ConvertTime(@case.ObservedAt, amsterdam):dd-MM-yyyy HH:mm}, {@case.Location}",
-            $"Wat: {@case.Description}",
-            "Betrokken: " + string.Join("; ", pupils.Select(p => $"{p.Name} ({p.Group}, {p.RoleLabel})")),
-            $"Stand van zaken: {@case.CurrentStepTitle}",
-        ]);
-    }
 
     public async Task<Dictionary<string, string>> NamesAsync(string schoolId, CancellationToken ct) =>
         await db.Users.Where(u => u.SchoolId == schoolId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);

@@ -48,9 +48,10 @@ public static class CasesApi
 
     /// <summary>One page of the cases, newest first (<c>page</c> from 1, <c>pageSize</c> up to
     /// <see cref="CaseService.MaxPageSize"/>); the answer stays an array, and <c>X-Total-Count</c> says
-    /// how many cases there are in all. <c>schoolYear</c> ("2026-2027") keeps the cases reported in that school year.</summary>
+    /// how many cases there are in all. <c>schoolYear</c> ("2026-2027") keeps the cases reported in that school year;
+    /// <c>esis=pending</c> the cases that wait for their registration in ESIS.</summary>
     private static async Task<Results<Ok<IReadOnlyList<CaseSummaryDto>>, ValidationProblem>> ListCases(
-        int? page, int? pageSize, string? schoolYear, Staff staff, HttpContext http, CaseService cases, CancellationToken ct)
+        int? page, int? pageSize, string? schoolYear, string? esis, Staff staff, HttpContext http, CaseService cases, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (page < 1) errors["page"] = ["De pagina begint bij 1."];
@@ -61,8 +62,9 @@ public static class CasesApi
             if (SchoolYear.TryParse(schoolYear, out var parsed)) year = parsed;
             else errors["schoolYear"] = ["Geef het schooljaar als twee opeenvolgende jaren, bijvoorbeeld 2026-2027."];
         }
+        if (esis is not (null or "pending")) errors["esis"] = ["Alleen esis=pending kan: de zaken die wachten op registratie in ESIS."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "De vraag naar zaken klopt niet.");
-        var result = await cases.PageAsync(staff, new CaseFilter(SchoolYear: year), page ?? 1, pageSize ?? DefaultApiPageSize, ct);
+        var result = await cases.PageAsync(staff, new CaseFilter(SchoolYear: year, EsisPendingOnly: esis == "pending"), page ?? 1, pageSize ?? DefaultApiPageSize, ct);
         http.Response.Headers["X-Total-Count"] = result.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(result.Items);
     }

@@ -42,5 +42,17 @@ public sealed class DossierModel(CaseService cases, PupilService pupils, CaseEma
         return Page();
     }
 
+    /// <summary>Whether the case is registered in ESIS (when, under which reference), waits for it, or is not that far.</summary>
+    public static string EsisLabel(CaseDto c)
+    {
+        if (c.EsisReference is { } reference)
+            return $"Geregistreerd{(c.EsisRegisteredAt is { } at ? " op " + DutchTime.Short(at) : "")}, kenmerk {reference}";
+        if (c.OpenTasks.FirstOrDefault(t => t.ActivityType == EsisSummary.ActivityType) is { } open)
+            return $"Wacht op registratie (taak open{(open.Assignee is { } who ? " bij " + who.Name : "")})";
+        if (c.DoneTasks.Any(t => t.ActivityType == EsisSummary.ActivityType))
+            return "Wacht op registratie (de taak is niet afgerond)";
+        return "Nog niet aan de orde: de registratie volgt op het plan van aanpak (stap 3)";
+    }
+
     public static string StatusLabel(CaseDto c) => c.Status == nameof(CaseStatus.Closed) ? "Gesloten" : "Open";
 }

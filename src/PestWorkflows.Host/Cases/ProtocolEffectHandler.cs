@@ -56,7 +56,7 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                     CreatedAt = now,
                     History = [new CaseTaskHistory { At = now, Action = "Created", Detail = created.AssigneeUserId ?? created.CandidateRole }],
                 });
-                if (created.ActivityType != "Pestprotocol.RegisterInEsis")
+                if (created.ActivityType != EsisSummary.ActivityType)
                 {
                     @case.CurrentStep = created.Step;
                     @case.CurrentStepTitle = created.Title;
@@ -84,7 +84,7 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                 db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "TaskCompleted", Text = text, ActorUserId = completed.CompletedBy });
                 await LinkDocumentsAsync(db, @case, task, completed, now, ct);
                 if (task.Step == 1) @case.IsOverdue = false;
-                if (task.ActivityType == "Pestprotocol.RegisterInEsis" && completed.Values["esisReference"]?.GetValue<string>() is { Length: > 0 } reference)
+                if (task.ActivityType == EsisSummary.ActivityType && completed.Values["esisReference"]?.GetValue<string>() is { Length: > 0 } reference)
                 {
                     @case.EsisReference = reference.Trim();
                     @case.EsisRegisteredAt = now;

@@ -30,8 +30,11 @@ public sealed record TaskDto(
     string? Outcome,
     PersonDto? CompletedBy,
     DateTimeOffset? CompletedAt,
+    /// <summary>The ESIS task's text of the case, without pupils' names.</summary>
     string? Summary,
-    IReadOnlyList<TaskHistoryDto> History);
+    IReadOnlyList<TaskHistoryDto> History,
+    /// <summary>The ESIS task's text per pupil, for that pupil's own file (<see cref="EsisSummary"/>).</summary>
+    IReadOnlyList<EsisPupilSummaryDto>? PupilSummaries = null);
 
 /// <summary>Hand a task to a person (<c>userId</c>) or a role (<c>role</c>); <c>reason</c> is required.</summary>
 public sealed record AssignTaskRequest(string? UserId, string? Role, string? Reason);

@@ -18,7 +18,7 @@ namespace PestWorkflows.Host.Home;
 /// it down, and the coordinator and the leader can see every open task of the school.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class IndexModel(InboxService inbox, TaskService tasks, StaffAccess access, AppDbContext db, TimeProvider clock) : StaffPageModel
+public sealed class IndexModel(InboxService inbox, TaskService tasks, StaffAccess access, CaseService cases, AppDbContext db, TimeProvider clock) : StaffPageModel
 {
     public const int PageSize = 25;
 
@@ -40,6 +40,8 @@ public sealed class IndexModel(InboxService inbox, TaskService tasks, StaffAcces
     public InboxPage Result { get; private set; } = null!;
     public InboxView View { get; private set; }
     public DateTimeOffset Now { get; private set; }
+    /// <summary>For the coordinator, who watches the protocol: how many cases wait for their registration in ESIS.</summary>
+    public int? EsisPending { get; private set; }
     [TempData] public string? Message { get; set; }
     [TempData] public string? Problem { get; set; }
 
@@ -57,6 +59,8 @@ public sealed class IndexModel(InboxService inbox, TaskService tasks, StaffAcces
         // A page past the end (tasks done meanwhile) shows the last page rather than an empty list.
         if (Result.Items.Count == 0 && Result.Total > 0 && PageNumber > 1)
             Result = await inbox.PageAsync(Staff, View, Result.PageCount, PageSize, ct);
+
+        if (Staff.IsCoordinator) EsisPending = await cases.EsisPendingCountAsync(Staff, ct);
 
         var open = Result.Items;
         var caseIds = open.Select(t => t.CaseId).Distinct().ToList();

@@ -176,7 +176,7 @@ public sealed class TaskPageModel(TaskService tasks, CaseService cases, CaseDocu
         if (MayAssign)
             AssignOptions = TaskService.AssignableRoles.Select(r => ("role:" + r, "De rol " + RoleLabels.Dutch(r)))
                 .Concat(staffOptions.Select(o => ("person:" + o.Value, o.Label))).ToList();
-        Current = mapper.Map(task, Case?.OpenTasks.FirstOrDefault(t => t.Id == id)?.Summary);
+        Current = mapper.Map(task, Case?.OpenTasks.FirstOrDefault(t => t.Id == id));
         if (Case is not null) Notes = await CaseNotes.LoadAsync(db, Case.Id, names, ct);
         return true;
     }

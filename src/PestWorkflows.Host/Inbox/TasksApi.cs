@@ -64,7 +64,7 @@ public static class TasksApi
         else result = await inbox.PageAsync(staff, view, query.Page ?? 1, query.PageSize ?? DefaultApiPageSize, ct);
         http.Response.Headers["X-Total-Count"] = result.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var mapper = new TaskMapper(await cases.NamesAsync(staff.SchoolId, ct), await cases.StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
-        return TypedResults.Ok<IReadOnlyList<TaskDto>>(result.Items.Select(t => mapper.Map(t, null)).ToList());
+        return TypedResults.Ok<IReadOnlyList<TaskDto>>(result.Items.Select(t => mapper.Map(t)).ToList());
     }
 
     private static async Task<Results<Ok<TaskDto>, ProblemHttpResult>> GetTask(
@@ -75,7 +75,7 @@ public static class TasksApi
             return TypedResults.Problem(Problems.NotFound("Deze taak bestaat niet."));
         var caseDto = await cases.GetAsync(staff, task.CaseId, ct);
         var mapper = new TaskMapper(await cases.NamesAsync(staff.SchoolId, ct), await cases.StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
-        return TypedResults.Ok(mapper.Map(task, caseDto?.OpenTasks.FirstOrDefault(t => t.Id == id)?.Summary));
+        return TypedResults.Ok(mapper.Map(task, caseDto?.OpenTasks.FirstOrDefault(t => t.Id == id)));
     }
 
     private static async Task<IResult> Claim(string id, Staff staff, TaskService tasks, CancellationToken ct) =>

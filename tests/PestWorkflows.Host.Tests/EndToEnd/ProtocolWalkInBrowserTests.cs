@@ -52,7 +52,8 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
         await page.ClickAsync("#versturen");
         try
         {
-            await page.WaitForURLAsync(url => url.Contains("/melden/gemeld/"), new() { Timeout = Patience });
+            // The address is what says the report was accepted; on a loaded machine the page's load event can come much later.
+            await page.WaitForURLAsync(url => url.Contains("/melden/gemeld/"), new() { Timeout = Patience, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
@@ -184,6 +185,22 @@ public sealed class ProtocolWalkInBrowserTests(ITestOutputHelper output) : HostI
 
         // The ESIS registration, for the teacher chosen in step 3.
         await OpenFromInboxAsync(reporter, caseId, "ESIS");
+        // A text per pupil, the other pupil as "andere leerling"; the copy button works by keyboard.
+        var esisTexts = reporter.Page.Locator(".esis-pupil pre");
+        Assert.Equal(2, await esisTexts.CountAsync());
+        var forBullied = await reporter.Page.Locator(".esis-pupil", new() { HasText = bullied + " (" }).Locator("pre").InnerTextAsync();
+        Assert.DoesNotContain(bully, forBullied);
+        await reporter.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = Host.Url });
+        var copy = reporter.Page.Locator(".esis-pupil", new() { HasText = bullied + " (" }).Locator("button.copy-text");
+        await copy.FocusAsync();
+        await reporter.Page.Keyboard.PressAsync("Enter");
+        var copyStatus = reporter.Page.Locator(".esis-pupil", new() { HasText = bullied + " (" }).Locator(".copy-status");
+        await copyStatus.Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(".+") }).WaitForAsync();
+        if (await copyStatus.InnerTextAsync() == "Gekopieerd.")
+            Assert.Equal(forBullied.Trim(), (await reporter.Page.EvaluateAsync<string>("navigator.clipboard.readText()")).Trim());
+        else // no clipboard: the text is selected for Ctrl+C
+            Assert.Equal(forBullied.Trim(), (await reporter.Page.EvaluateAsync<string>("String(window.getSelection())")).Trim());
+        await reporter.ScreenshotAsync("walk-task-esis");
         await reporter.Page.FillAsync("#veld-esisReference", "ESIS-2026-0042");
         await CompleteAsync(reporter.Page, "Afgerond");
 
