@@ -71,6 +71,7 @@ public static class Extensions
         builder.Services.AddScoped<InboxService>();
         builder.Services.AddStaffAccess();
         builder.Services.AddAuditTrail();
+        builder.Services.AddScoped<CaseAudit>();
         var documentsFolder = configuration["Documents:Path"] is { Length: > 0 } configured ? configured : DocumentFiles.DefaultFolder(provider, connectionString);
         builder.Services.AddSingleton(new DocumentFiles(documentsFolder, builder.Environment.WebRootPath));
         builder.Services.AddScoped<CaseDocuments>();
@@ -151,6 +152,7 @@ public static class Extensions
         app.MapTasksApi();
         app.MapDocumentsApi();
         app.MapCaseEmailsApi();
+        app.MapAuditApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

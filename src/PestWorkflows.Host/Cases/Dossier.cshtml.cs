@@ -25,6 +25,8 @@ public sealed class DossierModel(CaseService cases, PupilService pupils, CaseEma
     /// <summary>The open tasks of this case this person may act on (the others show without a link).</summary>
     public IReadOnlySet<string> Actionable { get; private set; } = new HashSet<string>();
     public DateTimeOffset Now { get; private set; }
+    /// <summary>Whether the page links to the case's audit (the person sees the case, and audits by role).</summary>
+    public bool LinksAudit => AccessRules.SeesCaseAudits(Staff);
     /// <summary>The case's pupils whose page this person may open.</summary>
     public IReadOnlySet<string> PupilLinks { get; private set; } = new HashSet<string>();
     /// <summary>The case's emails; null for whoever may not see them (a teacher: parents' emails name parents).</summary>
