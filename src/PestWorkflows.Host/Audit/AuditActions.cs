@@ -19,4 +19,5 @@ public static class AuditActions
     public const string EmailResent = "email.resent";
     public const string DefinitionSaved = "definition.saved";
     public const string DefinitionPublished = "definition.published";
+    public const string PasswordReset = "account.password.reset";
 }

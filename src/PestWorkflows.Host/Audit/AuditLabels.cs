@@ -20,6 +20,7 @@ public static class AuditLabels
         [AuditActions.EmailResent] = "E-mail opnieuw verstuurd",
         [AuditActions.DefinitionSaved] = "Werkstroom opgeslagen",
         [AuditActions.DefinitionPublished] = "Werkstroom gepubliceerd",
+        [AuditActions.PasswordReset] = "Wachtwoord hersteld",
     };
 
     public static string Dutch(string action) => Labels.GetValueOrDefault(action, action);

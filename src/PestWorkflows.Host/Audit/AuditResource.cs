@@ -9,4 +9,5 @@ public readonly record struct AuditResource(string Type, string Id, string? Case
     public static AuditResource Email(string caseId, string emailId) => new("email", emailId, caseId);
     public static AuditResource Pupil(string pupilId) => new("pupil", pupilId, null);
     public static AuditResource Definition(string definitionId) => new("definition", definitionId, null);
+    public static AuditResource Account(string userId) => new("account", userId, null);
 }

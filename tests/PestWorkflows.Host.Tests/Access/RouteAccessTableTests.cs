@@ -205,7 +205,7 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         Assert.True(gone.Count == 0, "Rules for routes the host no longer has (remove them):\n" + string.Join("\n", gone));
 
         var ids = await SeedAsync();
-        var callers = new Callers(_s.App);
+        using var callers = new Callers(_s.App);
         var failures = new List<string>();
         foreach (var route in routes)
         {
@@ -295,7 +295,7 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
     /// One client per caller and kind: the API with a bearer token, the pages with the sign-in cookie (and a
     /// form's anti-forgery token on a POST, so what answers is the access check, not the missing token).
     /// </summary>
-    private sealed class Callers(HostApp app)
+    private sealed class Callers(HostApp app) : IDisposable
     {
         private readonly Dictionary<(string?, bool), HttpClient> _clients = new();
 
@@ -309,6 +309,11 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
                     : new FormUrlEncodedContent([new("__RequestVerificationToken", await TokenAsync(client, email))]);
             using var response = await client.SendAsync(request);
             return (response.StatusCode, response.Headers.Location?.OriginalString is { } to ? new Uri(new Uri("https://localhost"), to).PathAndQuery : null);
+        }
+
+        public void Dispose()
+        {
+            foreach (var client in _clients.Values) client.Dispose();
         }
 
         private static async Task<string> TokenAsync(HttpClient client, string? email)
