@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using PestWorkflows.Activities;
 using PestWorkflows.Host.Access;
 using PestWorkflows.Host.Api;
+using PestWorkflows.Host.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Activities.Scheduling;
@@ -72,6 +73,8 @@ public static class Extensions
         builder.Services.AddScoped<Pupils.PupilService>();
         builder.Services.AddScoped<InboxService>();
         builder.Services.AddStaffAccess();
+        builder.Services.AddAuditTrail();
+        builder.Services.AddScoped<CaseAudit>();
         var documentsFolder = configuration["Documents:Path"] is { Length: > 0 } configured ? configured : DocumentFiles.DefaultFolder(provider, connectionString);
         builder.Services.AddSingleton(new DocumentFiles(documentsFolder, builder.Environment.WebRootPath));
         builder.Services.AddScoped<CaseDocuments>();
@@ -160,6 +163,7 @@ public static class Extensions
         app.MapTasksApi();
         app.MapDocumentsApi();
         app.MapCaseEmailsApi();
+        app.MapAuditApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

@@ -23,6 +23,9 @@ public static class AccessOperations
     /// <summary>See the emails of a case and resend a failed one (resource: <see cref="Cases.Case"/>).</summary>
     public static readonly OperationAuthorizationRequirement SeeCaseEmails = new() { Name = nameof(SeeCaseEmails) };
 
+    /// <summary>See a case's audit trail (resource: <see cref="Cases.Case"/>).</summary>
+    public static readonly OperationAuthorizationRequirement SeeCaseAudit = new() { Name = nameof(SeeCaseAudit) };
+
     /// <summary>See a pupil (resource: <see cref="Schools.Pupil"/>).</summary>
     public static readonly OperationAuthorizationRequirement SeePupil = new() { Name = nameof(SeePupil) };
 

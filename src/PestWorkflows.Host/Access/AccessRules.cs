@@ -28,6 +28,8 @@ namespace PestWorkflows.Host.Access;
 /// coordinator, the leader and the admin of the case's school. Not a teacher, even one who sees the case: parents'
 /// emails name parents and their addresses.</item>
 /// <item><b>ImportPupils</b> (read the administration's export of pupils and parents): the coordinator and the admin of the school.</item>
+/// <item><b>SeeCaseAudit</b> (who read and changed what in a case): the coordinator and the leader of the case's school,
+/// who answer for the dossier. Not the admin, nor a teacher who sees the case.</item>
 /// <item><b>SeePupil</b>: any staff member of the pupil's school (a signal names pupils).</item>
 /// <item><b>OpenPupilRecord</b> (the pupil's chronology across all cases): the coordinator, the leader and the admin
 /// for every pupil of their school; a teacher for the pupils of the groups they teach.</item>
@@ -64,6 +66,10 @@ public static class AccessRules
         if (!SeesEveryCaseOfSchool(staff)) return e => false;
         return e => e.CaseId != null && cases.Any(c => c.Id == e.CaseId && c.SchoolId == school);
     }
+
+    public static bool SeesCaseAudits(Staff staff) => staff.IsCoordinator || staff.IsLeader;
+
+    public static bool MaySeeCaseAudit(Staff staff, Case @case) => @case.SchoolId == staff.SchoolId && SeesCaseAudits(staff);
 
     public static bool MayActOn(Staff staff, CaseTask task) =>
         task.SchoolId == staff.SchoolId

@@ -52,6 +52,7 @@ public sealed class StaffAccess(AppDbContext db)
         {
             (nameof(AccessOperations.SeeCase), Case c) => await MaySeeCaseAsync(staff, c, ct),
             (nameof(AccessOperations.SeeCaseEmails), Case c) => AccessRules.MaySeeCaseEmails(staff, c),
+            (nameof(AccessOperations.SeeCaseAudit), Case c) => AccessRules.MaySeeCaseAudit(staff, c),
             (nameof(AccessOperations.SeeTask), CaseTask t) => await MaySeeTaskAsync(staff, t, ct),
             (nameof(AccessOperations.ActOnTask), CaseTask t) => AccessRules.MayActOn(staff, t),
             (nameof(AccessOperations.AssignTask), CaseTask t) => AccessRules.MayAssign(staff, t),

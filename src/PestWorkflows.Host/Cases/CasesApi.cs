@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Shared;
+using PestWorkflows.Host.Audit;
+using PestWorkflows.Host.Data;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -70,10 +72,12 @@ public static class CasesApi
     }
 
     private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> GetCase(
-        string id, Staff staff, CaseService cases, CancellationToken ct)
+        string id, Staff staff, CaseService cases, AppDbContext db, AuditTrail audit, CancellationToken ct)
     {
         var dto = await cases.GetAsync(staff, id, ct);
         // Another school's case, or one this person may not see, is simply "not found".
-        return dto is null ? TypedResults.Problem(Problems.NotFound("Deze zaak bestaat niet of je mag hem niet zien.")) : TypedResults.Ok(dto);
+        if (dto is null) return TypedResults.Problem(Problems.NotFound("Deze zaak bestaat niet of je mag hem niet zien."));
+        await audit.RecordAsync(db, staff, AuditActions.CaseViewed, AuditResource.Case(dto.Id), ct);
+        return TypedResults.Ok(dto);
     }
 }

@@ -9,6 +9,7 @@ using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Pupils;
 using PestWorkflows.Host.Shared;
+using PestWorkflows.Host.Audit;
 
 namespace PestWorkflows.Host.Cases;
 
@@ -17,13 +18,15 @@ namespace PestWorkflows.Host.Cases;
 /// steps. Whoever may not see the case (Access/AccessRules) gets the same 404 as for a case that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class DossierModel(CaseService cases, PupilService pupils, CaseEmails emails, AppDbContext db, TimeProvider clock) : StaffPageModel
+public sealed class DossierModel(CaseService cases, PupilService pupils, CaseEmails emails, AppDbContext db, AuditTrail audit, TimeProvider clock) : StaffPageModel
 {
     public CaseDto Case { get; private set; } = null!;
     public IReadOnlyDictionary<string, IReadOnlyList<StepNote>> Notes { get; private set; } = new Dictionary<string, IReadOnlyList<StepNote>>();
     /// <summary>The open tasks of this case this person may act on (the others show without a link).</summary>
     public IReadOnlySet<string> Actionable { get; private set; } = new HashSet<string>();
     public DateTimeOffset Now { get; private set; }
+    /// <summary>Whether the page links to the case's audit (the person sees the case, and audits by role).</summary>
+    public bool LinksAudit => AccessRules.SeesCaseAudits(Staff);
     /// <summary>The case's pupils whose page this person may open.</summary>
     public IReadOnlySet<string> PupilLinks { get; private set; } = new HashSet<string>();
     /// <summary>The case's emails; null for whoever may not see them (a teacher: parents' emails name parents).</summary>
@@ -33,6 +36,7 @@ public sealed class DossierModel(CaseService cases, PupilService pupils, CaseEma
     {
         if (await cases.GetAsync(Staff, id, ct) is not { } found) return this.NotFoundPage();
         Case = found;
+        await audit.RecordAsync(db, Staff, AuditActions.CaseViewed, AuditResource.Case(found.Id), ct);
         Now = clock.GetUtcNow();
         Notes = await CaseNotes.LoadAsync(db, id, await cases.NamesAsync(Staff.SchoolId, ct), ct);
         var open = await db.Tasks.AsNoTracking().Where(t => t.CaseId == id && t.Status == CaseTaskStatus.Open).ToListAsync(ct);

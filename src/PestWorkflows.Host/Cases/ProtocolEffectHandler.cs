@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
+using PestWorkflows.Host.Audit;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Email;
 
@@ -13,7 +14,7 @@ namespace PestWorkflows.Host.Cases;
 /// Turns what the protocol's activities ask for into case and task rows, inside the step's own
 /// transaction: a task exists exactly when its bookmark does.
 /// </summary>
-public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, DeadlineAlerts alerts, TimeProvider clock) : IStepEffectHandler
+public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, DeadlineAlerts alerts, AuditTrail audit, TimeProvider clock) : IStepEffectHandler
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -24,6 +25,7 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
         if (effect is CaseReported reported)
         {
             db.Cases.Add(reported.Case);
+            audit.Add(db, reported.Case.ReporterId, reported.Case.SchoolId, AuditActions.SignalReported, AuditResource.Case(reported.Case.Id));
             await db.SaveChangesAsync(ct);
             return;
         }
@@ -77,6 +79,7 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                 task.CompletedByUserId = completed.CompletedBy;
                 task.Revision++;
                 db.TaskHistory.Add(new CaseTaskHistory { TaskId = task.Id, At = now, Action = "Completed", ByUserId = completed.CompletedBy, Detail = completed.Outcome });
+                audit.Add(db, completed.CompletedBy, task.SchoolId, AuditActions.TaskCompleted, AuditResource.Task(@case.Id, task.Id));
                 var outcomes = JsonSerializer.Deserialize<List<TaskOutcome>>(task.OutcomesJson, Json)!;
                 var text = outcomes.Count > 1
                     ? $"{task.Title}: {outcomes.FirstOrDefault(o => o.Name == completed.Outcome)?.Label ?? completed.Outcome}."

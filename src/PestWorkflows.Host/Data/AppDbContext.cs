@@ -36,6 +36,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<EmailAttempt> EmailAttempts => Set<EmailAttempt>();
     public DbSet<EmailAttachment> EmailAttachments => Set<EmailAttachment>();
     public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
+    public DbSet<Audit.AuditEntry> AuditTrail => Set<Audit.AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -136,6 +137,15 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(r => r.TokenHash).HasMaxLength(64);
             e.HasIndex(r => r.TokenHash).IsUnique();
             e.HasIndex(r => r.UserId);
+        });
+        model.Entity<Audit.AuditEntry>(e =>
+        {
+            e.ToTable(Audit.AuditSchema.Table);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.ResourceType).HasMaxLength(32);
+            e.Property(a => a.ClientAddress).HasMaxLength(64);
+            // The case's audit page reads one case's lines in order.
+            e.HasIndex(a => new { a.CaseId, a.Id });
         });
     }
 }

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Schools;
+using PestWorkflows.Host.Shared;
 using PestWorkflows.Host.Identity;
 
 namespace PestWorkflows.Host.Designer;
@@ -14,7 +17,7 @@ namespace PestWorkflows.Host.Designer;
 /// <c>/elsa/api</c> on this origin with the same cookie.
 /// </summary>
 [Authorize(Policy = Policies.DesignerPage)]
-public sealed class DesignerPageModel(StudioFiles studio, AppDbContext db) : StaffPageModel
+public sealed class DesignerPageModel(StudioFiles studio, AppDbContext db, WorkflowDefinitionStore definitions, WorkflowInstanceStore instances) : StaffPageModel
 {
     public DesignerElement Element { get; private set; }
     public string? Id { get; private set; }
@@ -32,7 +35,7 @@ public sealed class DesignerPageModel(StudioFiles studio, AppDbContext db) : Sta
     /// <summary>The custom elements need an absolute address (they build a <c>Uri</c> from it).</summary>
     public string RemoteEndpoint => $"{Request.Scheme}://{Request.Host}{Request.PathBase}/elsa/api";
 
-    public async Task<IActionResult> OnGetAsync(string? view, string? id)
+    public async Task<IActionResult> OnGetAsync(string? view, string? id, CancellationToken ct)
     {
         // Blazor starts only on an address inside its base (/designer/).
         if (Request.Path.Value == "/designer") return LocalRedirect("/designer/");
@@ -45,7 +48,11 @@ public sealed class DesignerPageModel(StudioFiles studio, AppDbContext db) : Sta
             _ => (DesignerElement.DefinitionList, (string?)null),
         };
         if (view == "werkstroom" && Id is null) return LocalRedirect("/designer/");
-        SchoolName = await db.Schools.Where(s => s.Id == Staff.SchoolId).Select(s => s.Name).FirstOrDefaultAsync() ?? "";
+        // Another school's definition or case is not there for this designer, as in the Elsa API behind the page.
+        var tenant = SchoolTenant.Of(Staff.SchoolId);
+        if (Element == DesignerElement.InstanceViewer && await instances.FindAsync(tenant, Id!, ct) is null) return this.NotFoundPage();
+        if (Element == DesignerElement.DefinitionEditor && await definitions.FindAsync(tenant, Id!, VersionOptions.Latest, ct) is null) return this.NotFoundPage();
+        SchoolName = await db.Schools.Where(s => s.Id == Staff.SchoolId).Select(s => s.Name).FirstOrDefaultAsync(ct) ?? "";
         return Page();
     }
 }

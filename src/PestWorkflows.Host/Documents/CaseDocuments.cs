@@ -12,7 +12,7 @@ namespace PestWorkflows.Host.Documents;
 /// by whoever may see its case, and added by whoever may act on an open task of the case that asks
 /// for a file.
 /// </summary>
-public sealed class CaseDocuments(AppDbContext db, DocumentFiles files, StaffAccess access, TimeProvider clock, ILogger<CaseDocuments> logger)
+public sealed class CaseDocuments(AppDbContext db, DocumentFiles files, StaffAccess access, Audit.AuditTrail audit, TimeProvider clock, ILogger<CaseDocuments> logger)
 {
     /// <summary>The largest document: a phone photo or a scan of a signed sheet fits easily.</summary>
     public const long MaxBytes = 10 * 1024 * 1024;
@@ -62,6 +62,7 @@ public sealed class CaseDocuments(AppDbContext db, DocumentFiles files, StaffAcc
         try
         {
             db.Documents.Add(document);
+            audit.Add(db, staff, Audit.AuditActions.DocumentUploaded, Audit.AuditResource.Document(caseId, document.Id));
             await db.SaveChangesAsync(ct);
         }
         catch

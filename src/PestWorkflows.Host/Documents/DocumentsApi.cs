@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Audit;
+using PestWorkflows.Host.Data;
 
 namespace PestWorkflows.Host.Documents;
 
@@ -49,11 +51,13 @@ public static class DocumentsApi
         return TypedResults.Created($"/api/cases/{Uri.EscapeDataString(caseId)}/documents/{dto.Id}", dto);
     }
 
-    private static async Task<IResult> Download(string caseId, string documentId, HttpContext http, StaffAccessor staffAccessor, CaseDocuments documents, CancellationToken ct)
+    private static async Task<IResult> Download(string caseId, string documentId, HttpContext http, StaffAccessor staffAccessor, CaseDocuments documents,
+        AppDbContext db, AuditTrail audit, CancellationToken ct)
     {
         if (await staffAccessor.GetAsync(http.User) is not { } staff) return TypedResults.Unauthorized();
         if (await documents.FindAsync(staff, caseId, documentId, ct) is not { } document || documents.Open(document) is not { } content)
             return TypedResults.Problem(Problems.NotFound("Dit document bestaat niet of je mag het niet zien."));
+        await audit.RecordAsync(db, staff, AuditActions.DocumentDownloaded, AuditResource.Document(document.CaseId, document.Id), ct);
         DocumentResponse.AddHeaders(http.Response);
         return TypedResults.File(content, document.ContentType, document.FileName);
     }

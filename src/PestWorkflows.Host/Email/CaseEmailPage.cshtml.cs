@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Shared;
+using PestWorkflows.Host.Audit;
+using PestWorkflows.Host.Data;
 
 namespace PestWorkflows.Host.Email;
 
@@ -11,7 +13,7 @@ namespace PestWorkflows.Host.Email;
 /// For whoever may not see the case's emails, the same 404 as for a case that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class CaseEmailPageModel(CaseEmails emails) : StaffPageModel
+public sealed class CaseEmailPageModel(CaseEmails emails, AppDbContext db, AuditTrail audit) : StaffPageModel
 {
     public CaseEmailDetails Details { get; private set; } = null!;
 
@@ -25,6 +27,7 @@ public sealed class CaseEmailPageModel(CaseEmails emails) : StaffPageModel
         if (await emails.GetAsync(Staff, caseId, emailId, ct) is not { } details) return this.NotFoundPage();
         Details = details;
         Address = details.Email.To;
+        await audit.RecordAsync(db, Staff, AuditActions.CaseEmailViewed, AuditResource.Email(caseId, emailId), ct);
         return Page();
     }
 

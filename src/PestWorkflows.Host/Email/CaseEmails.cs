@@ -12,7 +12,7 @@ namespace PestWorkflows.Host.Email;
 /// the list with Dutch statuses, one email with its text and attempts, and sending a failed or uncertain one
 /// again, after correcting the parent's address when that was the problem.
 /// </summary>
-public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox outbox, TimeProvider clock)
+public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox outbox, Audit.AuditTrail audit, TimeProvider clock)
 {
     /// <summary>Every email of the case, oldest first; null when there is no such case for this person's eyes.</summary>
     public async Task<IReadOnlyList<CaseEmailDto>?> ListAsync(Staff staff, string caseId, CancellationToken ct)
@@ -95,6 +95,7 @@ public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox 
             Text = await TimelineTextAsync(email, corrected, ct),
             ActorUserId = staff.Id,
         });
+        audit.Add(db, staff, Audit.AuditActions.EmailResent, Audit.AuditResource.Email(caseId, email.Id));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         outbox.Wake();

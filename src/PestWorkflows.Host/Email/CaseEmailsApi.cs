@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Identity;
+using PestWorkflows.Host.Audit;
+using PestWorkflows.Host.Data;
 
 namespace PestWorkflows.Host.Email;
 
@@ -19,10 +21,18 @@ public static class CaseEmailsApi
     private const string NotFoundDetail = "Deze zaak bestaat niet of je mag de e-mails ervan niet zien.";
 
     private static async Task<Results<Ok<IReadOnlyList<CaseEmailDto>>, ProblemHttpResult>> ListEmails(
-        string caseId, Staff staff, CaseEmails emails, CancellationToken ct) =>
-        await emails.ListAsync(staff, caseId, ct) is { } list ? TypedResults.Ok(list) : TypedResults.Problem(Problems.NotFound(NotFoundDetail));
+        string caseId, Staff staff, CaseEmails emails, AppDbContext db, AuditTrail audit, CancellationToken ct)
+    {
+        if (await emails.ListAsync(staff, caseId, ct) is not { } list) return TypedResults.Problem(Problems.NotFound(NotFoundDetail));
+        await audit.RecordAsync(db, staff, AuditActions.CaseEmailsViewed, AuditResource.Case(caseId), ct);
+        return TypedResults.Ok(list);
+    }
 
     private static async Task<Results<Ok<CaseEmailDetails>, ProblemHttpResult>> GetEmail(
-        string caseId, string emailId, Staff staff, CaseEmails emails, CancellationToken ct) =>
-        await emails.GetAsync(staff, caseId, emailId, ct) is { } email ? TypedResults.Ok(email) : TypedResults.Problem(Problems.NotFound("Deze e-mail bestaat niet of je mag hem niet zien."));
+        string caseId, string emailId, Staff staff, CaseEmails emails, AppDbContext db, AuditTrail audit, CancellationToken ct)
+    {
+        if (await emails.GetAsync(staff, caseId, emailId, ct) is not { } email) return TypedResults.Problem(Problems.NotFound("Deze e-mail bestaat niet of je mag hem niet zien."));
+        await audit.RecordAsync(db, staff, AuditActions.CaseEmailViewed, AuditResource.Email(caseId, emailId), ct);
+        return TypedResults.Ok(email);
+    }
 }

@@ -12,7 +12,7 @@ namespace PestWorkflows.Host.Identity;
 /// Forgot password: a link by email that sets a new password, valid once for <see cref="Lifetime"/>.
 /// Whoever asks gets the same answer whether or not the address has an account.
 /// </summary>
-public sealed class PasswordResets(AppDbContext db, UserManager<StaffUser> users, EmailOutbox emails, TimeProvider clock)
+public sealed class PasswordResets(AppDbContext db, UserManager<StaffUser> users, EmailOutbox emails, Audit.AuditTrail audit, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     public const string Path = "/wachtwoord-herstellen";
@@ -82,6 +82,8 @@ public sealed class PasswordResets(AppDbContext db, UserManager<StaffUser> users
         }
         // Every other link of the account ends with this one.
         await db.PasswordResets.Where(r => r.UserId == user.Id && r.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.UsedAt, now), ct);
+        audit.Add(db, user.Id, user.SchoolId, Audit.AuditActions.PasswordReset, Audit.AuditResource.Account(user.Id));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return PasswordResetResult.Changed;
     }

@@ -6,6 +6,7 @@ using PestWorkflows.Activities.Tasks;
 using PestWorkflows.Engine.Persistence;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Access;
+using PestWorkflows.Host.Audit;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Email;
@@ -24,7 +25,7 @@ public sealed record TaskOperationResult(TaskFailure Failure, string? Message = 
 }
 
 /// <summary>Reading, claiming, assigning and completing tasks, with the school's access rules (Access/AccessRules).</summary>
-public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRuntime runtime, WorkflowInstanceStore engineInstances, StaffEmails emails, TimeProvider clock)
+public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRuntime runtime, WorkflowInstanceStore engineInstances, StaffEmails emails, AuditTrail audit, TimeProvider clock)
 {
     /// <summary>Finds a task of the caller's school; another school's task is "not found", not "forbidden".</summary>
     public async Task<CaseTask?> FindAsync(Staff staff, string id, CancellationToken ct) =>
@@ -234,6 +235,12 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
         task.Revision++;
         var now = clock.GetUtcNow();
         db.TaskHistory.Add(new CaseTaskHistory { TaskId = task.Id, At = now, Action = action, ByUserId = by.Id, Detail = detail });
+        audit.Add(db, by, action switch
+        {
+            "Claimed" => AuditActions.TaskClaimed,
+            "Released" => AuditActions.TaskReleased,
+            _ => AuditActions.TaskAssigned,
+        }, AuditResource.Task(task.CaseId, task.Id));
         if (timeline is not null) db.Timeline.Add(new TimelineEntry { CaseId = task.CaseId, At = now, Kind = "TaskAssigned", Text = timeline, ActorUserId = by.Id });
         try
         {

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Shared;
+using PestWorkflows.Host.Audit;
+using PestWorkflows.Host.Data;
 
 namespace PestWorkflows.Host.Pupils;
 
@@ -11,7 +13,7 @@ namespace PestWorkflows.Host.Pupils;
 /// the pupil (PupilService.Openable) gets the same 404 as for a pupil that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.SignedInPage)]
-public sealed class PupilPageModel(PupilService pupils) : StaffPageModel
+public sealed class PupilPageModel(PupilService pupils, AppDbContext db, AuditTrail audit) : StaffPageModel
 {
     public PupilChronology Pupil { get; private set; } = null!;
 
@@ -19,6 +21,7 @@ public sealed class PupilPageModel(PupilService pupils) : StaffPageModel
     {
         if (await pupils.ChronologyAsync(Staff, pupilId, ct) is not { } found) return this.NotFoundPage();
         Pupil = found;
+        await audit.RecordAsync(db, Staff, AuditActions.PupilRecordViewed, AuditResource.Pupil(pupilId), ct);
         return Page();
     }
 

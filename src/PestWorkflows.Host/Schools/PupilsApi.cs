@@ -4,6 +4,7 @@ using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Pupils;
+using PestWorkflows.Host.Audit;
 
 namespace PestWorkflows.Host.Schools;
 
@@ -22,10 +23,13 @@ public static class PupilsApi
 
     /// <summary>What the pupil's page shows; a pupil this person may not open is "not found", as one that does not exist.</summary>
     private static async Task<Results<Ok<PupilChronology>, ProblemHttpResult>> Chronology(
-        string id, Staff staff, PupilService pupils, CancellationToken ct) =>
-        await pupils.ChronologyAsync(staff, id, ct) is { } found
-            ? TypedResults.Ok(found)
-            : TypedResults.Problem(Problems.NotFound("Deze leerling bestaat niet of je mag hem niet zien."));
+        string id, Staff staff, PupilService pupils, AppDbContext db, AuditTrail audit, CancellationToken ct)
+    {
+        if (await pupils.ChronologyAsync(staff, id, ct) is not { } found)
+            return TypedResults.Problem(Problems.NotFound("Deze leerling bestaat niet of je mag hem niet zien."));
+        await audit.RecordAsync(db, staff, AuditActions.PupilRecordViewed, AuditResource.Pupil(id), ct);
+        return TypedResults.Ok(found);
+    }
 
     private static async Task<Ok<IReadOnlyList<PupilDto>>> Search(
         string? search, Staff staff, AppDbContext db, CancellationToken ct)

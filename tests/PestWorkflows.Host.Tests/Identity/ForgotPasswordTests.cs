@@ -103,6 +103,16 @@ public sealed class ForgotPasswordTests : IAsyncLifetime
         ]));
         Assert.Contains("Deze link werkt niet meer", WebUtility.HtmlDecode(await replay.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.OK, await LoginAsync(NewPassword));
+        Assert.Equal(1, await PasswordResetsAuditedAsync()); // the change is in the audit trail, the refused replay is not
+    }
+
+    private async Task<long> PasswordResetsAuditedAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM audit_trail WHERE Action = 'account.password.reset' AND ResourceType = 'account'";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]

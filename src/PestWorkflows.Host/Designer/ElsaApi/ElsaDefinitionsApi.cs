@@ -8,6 +8,9 @@ using PestWorkflows.Engine.Serialization;
 using static PestWorkflows.Host.Designer.ElsaProblems;
 
 using PestWorkflows.Host.Api;
+using PestWorkflows.Host.Audit;
+using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Identity;
 
 namespace PestWorkflows.Host.Designer;
 
@@ -169,7 +172,7 @@ public static class ElsaDefinitionsApi
         if (body["model"] is not JsonObject model)
             return Invalid("model", ["The body has no 'model' object (expected { \"model\": {...}, \"publish\": true|false })."], InvalidDefinitionTitle);
         var publish = body["publish"] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag;
-        return await SaveAsync(model, publish, scope, services, ct);
+        return await SaveAsync(request.HttpContext, model, publish, scope, services, ct);
     }
 
     /// <summary>Imports an exported definition (Elsa's <c>WorkflowDefinitionModel</c>) as a draft; answers the stored version.</summary>
@@ -180,7 +183,7 @@ public static class ElsaDefinitionsApi
         if (errors is not null) return Invalid(errors, "The request body is not valid JSON.");
         model!.Remove("links");
         model.Remove("$schema");
-        var saved = await SaveAsync(model, publish: false, scope, services, ct);
+        var saved = await SaveAsync(request.HttpContext, model, publish: false, scope, services, ct);
         return saved.Result switch
         {
             Ok<SaveWorkflowDefinitionResponse> ok => TypedResults.Ok(ok.Value!.WorkflowDefinition),
@@ -191,7 +194,7 @@ public static class ElsaDefinitionsApi
     }
 
     private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ProblemHttpResult, ValidationProblem>> SaveAsync(
-        JsonObject model, bool publish, DesignerScope scope, ElsaServices services, CancellationToken ct)
+        HttpContext http, JsonObject model, bool publish, DesignerScope scope, ElsaServices services, CancellationToken ct)
     {
         var definitionId = (model["definitionId"] as JsonValue)?.TryGetValue<string>(out var id) == true && !string.IsNullOrWhiteSpace(id) ? id : null;
         if (Refuse(await scope.CheckChangeAsync(definitionId, ct), definitionId) is { } refused) return refused;
@@ -204,6 +207,7 @@ public static class ElsaDefinitionsApi
             var saved = await services.Definitions.SaveDraftAsync(scope.TenantId!, model, ct);
             if (publish)
                 saved = (await services.Definitions.PublishAsync(scope.TenantId!, saved.DefinitionId, ct))?.Definition ?? saved;
+            await AuditAsync(http, publish ? AuditActions.DefinitionPublished : AuditActions.DefinitionSaved, saved.DefinitionId, ct);
             var warnings = BackwardConnectionCheck.Find(services.Definitions.Materialize(saved));
             return TypedResults.Ok(new SaveWorkflowDefinitionResponse(WorkflowDefinitionModels.ToModel(saved, editable: true), false, 0, warnings));
         }
@@ -219,13 +223,14 @@ public static class ElsaDefinitionsApi
     }
 
     private static async Task<Results<Ok<SaveWorkflowDefinitionResponse>, ProblemHttpResult, ValidationProblem>> PublishDefinition(
-        string definitionId, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
+        string definitionId, HttpContext http, DesignerScope scope, [AsParameters] ElsaServices services, CancellationToken ct)
     {
         if (Refuse(await scope.CheckChangeAsync(definitionId, ct), definitionId) is { } refused) return refused;
         try
         {
             var result = await services.Definitions.PublishAsync(scope.TenantId!, definitionId, ct);
             if (result is not { } published) return DefinitionNotFound(definitionId);
+            if (!published.AlreadyPublished) await AuditAsync(http, AuditActions.DefinitionPublished, definitionId, ct);
             return TypedResults.Ok(new SaveWorkflowDefinitionResponse(
                 WorkflowDefinitionModels.ToModel(published.Definition, editable: true), published.AlreadyPublished, 0, []));
         }
@@ -299,6 +304,17 @@ public static class ElsaDefinitionsApi
     // ---- bulk actions ------------------------------------------------------------------------
 
     /// <summary>
+    /// The definitions live in the engine's store, not in the school's context: the audit line follows the
+    /// committed change in the request's context, one insert.
+    /// </summary>
+    private static async Task AuditAsync(HttpContext http, string action, string definitionId, CancellationToken ct)
+    {
+        var services = http.RequestServices;
+        if (await services.GetRequiredService<StaffAccessor>().GetAsync(http.User) is not { } staff) return;
+        await services.GetRequiredService<AuditTrail>().RecordAsync(services.GetRequiredService<AppDbContext>(), staff, action, AuditResource.Definition(definitionId), ct);
+    }
+
+    /// <summary>
     /// Publishes the latest version of each definition; another school's is not found, a shared or an
     /// invalid one is skipped (left as it is). Nothing consumes another definition here, so
     /// <c>updatedConsumers</c>, which the Studio reads, is always empty.
@@ -321,6 +337,7 @@ public static class ElsaDefinitionsApi
             {
                 var result = await services.Definitions.PublishAsync(scope.TenantId!, definitionId, ct);
                 (result is null ? notFound : result.Value.AlreadyPublished ? alreadyPublished : published).Add(definitionId);
+                if (result is { AlreadyPublished: false }) await AuditAsync(request.HttpContext, AuditActions.DefinitionPublished, definitionId, ct);
             }
             catch (WorkflowDefinitionException)
             {
