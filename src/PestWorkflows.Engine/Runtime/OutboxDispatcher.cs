@@ -112,7 +112,8 @@ public sealed class OutboxDispatcher(
         var outcomes = new List<(OutboxMessageRecord Row, OutboxResult Result)>(rows.Count);
         foreach (var group in rows.GroupBy(r => r.Type, StringComparer.Ordinal))
         {
-            var messages = group.Select(row => new OutboxMessage(row.Id, row.Type, row.TenantId, row.WorkflowInstanceId, row.Payload, row.Attempts, row.CreatedAt, now + RetryDelay(row.Attempts))).ToList();
+            var startBy = now + options.Value.OutboxClaimDuration * 0.75;
+            var messages = group.Select(row => new OutboxMessage(row.Id, row.Type, row.TenantId, row.WorkflowInstanceId, row.Payload, row.Attempts, row.CreatedAt, now + RetryDelay(row.Attempts)) { StartBy = startBy }).ToList();
             if (!Handlers.TryGetValue(group.Key, out var handler))
             {
                 var missing = OutboxResult.Retry($"No outbox handler for type '{group.Key}' in this host.");

@@ -42,11 +42,12 @@ internal sealed class EmailAttemptMarks : IAsyncDisposable
             _restore = connection.CreateCommand();
             _restore.CommandText = $"PRAGMA synchronous = {restore}";
         }
-        _id = Add("@id"); _from = Add("@from"); _to = Add("@to"); _error = Add("@error");
-        DbParameter Add(string name)
+        _id = Add("@id", System.Data.DbType.Int64); _from = Add("@from", System.Data.DbType.String); _to = Add("@to", System.Data.DbType.String); _error = Add("@error", System.Data.DbType.String);
+        DbParameter Add(string name, System.Data.DbType type)
         {
             var p = _move.CreateParameter();
             p.ParameterName = name;
+            p.DbType = type;
             _move.Parameters.Add(p);
             return p;
         }

@@ -112,7 +112,8 @@ public sealed class EmailOutboxHandler(
             for (var j = 0; j < chunk.Length; j++)
             {
                 var i = chunk[j];
-                if (ct.IsCancellationRequested)
+                // Shutting down, or the claim is running out (a slow server): the rest waits for the next attempt.
+                if (ct.IsCancellationRequested || clock.GetUtcNow() > messages[i].StartBy)
                 {
                     results[i] = Interrupt(emails[emailIds[i]!], attempts[j]);
                     continue;
@@ -142,7 +143,6 @@ public sealed class EmailOutboxHandler(
                     db.Entry(email).State = EntityState.Detached;
                     return OutboxResult.Retry("Another dispatcher is sending this email.");
                 }
-                db.Entry(last).State = EntityState.Unchanged;
                 last.Outcome = EmailAttemptOutcome.Interrupted;
                 last.Error = NeverHandedOver;
                 last.FinishedAt = now;

@@ -12,14 +12,28 @@ namespace PestWorkflows.Host.Email;
 internal sealed class SmtpSession(SmtpOptions smtp) : IEmailSession
 {
     private HandoverSmtpClient? _client;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _unreachable;
 
     public async Task SendAsync(MimeMessage message, Func<CancellationToken, Task> handingOver, CancellationToken ct)
     {
         var client = _client ??= new HandoverSmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
-        var handedOver = false;
         try
         {
+            // A server that could not be reached is not tried again for every message of the batch (each try can take the whole timeout).
+            _unreachable?.Throw();
             if (!client.IsConnected)
+            {
+                try
+                {
+                    await Connect();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _unreachable = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                    throw;
+                }
+            }
+            async Task Connect()
             {
                 await client.ConnectAsync(smtp.Host ?? throw new InvalidOperationException("Smtp:Host is not set."), smtp.EffectivePort, smtp.Security switch
                 {
@@ -30,15 +44,11 @@ internal sealed class SmtpSession(SmtpOptions smtp) : IEmailSession
                 if (!string.IsNullOrEmpty(smtp.User))
                     await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", ct);
             }
-            client.HandingOver = async token =>
-            {
-                await handingOver(token);
-                handedOver = true;
-            };
+            client.HandingOver = handingOver;
             client.HandingOverToken = ct;
             await client.SendAsync(message, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException || handedOver)
+        catch
         {
             // A refused message or a broken connection: the next message starts on a fresh one.
             client.HandingOver = null;
