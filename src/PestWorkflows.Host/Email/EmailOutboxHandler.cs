@@ -81,9 +81,12 @@ public sealed class EmailOutboxHandler(
             .Where(e => wanted.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
 
         var toSend = new List<int>();
+        var once = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < messages.Count; i++)
         {
             if (emailIds[i] is not { } id) continue;
+            // Two rows naming one email (EmailOutbox writes one): the email is sent for the first only.
+            if (!once.Add(id)) { results[i] = OutboxResult.Done; continue; }
             if (!emails.TryGetValue(id, out var email)) { results[i] = OutboxResult.Fail($"Email {id} does not exist."); continue; }
             if (await ReconcileAsync(db, marks, email, ct) is { } settled) { results[i] = settled; continue; }
             toSend.Add(i);
