@@ -11,4 +11,11 @@ public sealed record OutboxMessage(
     string Payload,
     int Attempt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset RetryAt);
+    DateTimeOffset RetryAt)
+{
+    /// <summary>
+    /// A batch handler starts no new work on this row after this (three quarters into the claim): the rest
+    /// of the claim is for finishing, before another dispatcher may take the row over.
+    /// </summary>
+    public DateTimeOffset StartBy { get; init; } = DateTimeOffset.MaxValue;
+}

@@ -130,6 +130,7 @@ public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox 
 
     public static string OutcomeText(EmailAttemptOutcome outcome) => outcome switch
     {
+        EmailAttemptOutcome.Reserved => "Klaargezet om te versturen",
         EmailAttemptOutcome.InProgress => "Bezig",
         EmailAttemptOutcome.Accepted => "Aangenomen door de mailserver",
         EmailAttemptOutcome.Deferred => "Uitgesteld, later opnieuw geprobeerd",

@@ -14,4 +14,11 @@ public enum EmailAttemptOutcome
     Unknown,
     /// <summary>Cut short before the server could have the message (found out on the next attempt).</summary>
     Interrupted,
+    /// <summary>
+    /// Recorded with its batch before the batch's connection sends anything; becomes <see cref="InProgress"/>
+    /// (a light commit, see <see cref="EmailAttemptMarks"/>) right before this message is handed over. Found
+    /// after a crash, it means the message was never handed over, when <see cref="EmailAttempt.MarksBoot"/> says
+    /// those light commits survived; else it counts as <see cref="InProgress"/>.
+    /// </summary>
+    Reserved,
 }

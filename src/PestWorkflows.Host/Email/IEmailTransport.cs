@@ -19,4 +19,10 @@ public interface IEmailTransport
     /// it cannot (an SMTP server cannot be asked).
     /// </summary>
     Task<bool?> HasAsync(string messageId, CancellationToken ct);
+
+    /// <summary>
+    /// A session for sending several messages one after another (one SMTP connection for all). By default
+    /// each message is sent on its own.
+    /// </summary>
+    Task<IEmailSession> OpenSessionAsync(CancellationToken ct) => Task.FromResult<IEmailSession>(new PerMessageEmailSession(this));
 }
