@@ -18,6 +18,7 @@ using PestWorkflows.Host.Designer;
 using PestWorkflows.Host.Documents;
 using PestWorkflows.Host.Health;
 using PestWorkflows.Host.Workflows;
+using PestWorkflows.Host.Reports;
 
 namespace PestWorkflows.Host;
 
@@ -65,6 +66,7 @@ public static class Extensions
         builder.Services.AddScoped<DemoData>();
         builder.Services.AddSingleton<SchoolProtocols>();
         builder.Services.AddScoped<CaseService>();
+        builder.Services.AddScoped<Reports.ReportService>();
         builder.Services.AddScoped<TaskService>();
         builder.Services.AddScoped<Pupils.PupilService>();
         builder.Services.AddScoped<InboxService>();
@@ -146,6 +148,7 @@ public static class Extensions
         app.MapStaffIdentity();
         app.MapPupilsApi();
         app.MapCasesApi();
+        app.MapReportsApi();
         app.MapTasksApi();
         app.MapDocumentsApi();
         app.MapCaseEmailsApi();
