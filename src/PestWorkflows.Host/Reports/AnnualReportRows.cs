@@ -35,10 +35,11 @@ public static class AnnualReportRows
             Row("Open aan het eind van het schooljaar", f => Count(f.OpenAtYearEnd)),
             Row("Geregistreerd in ESIS", f => Count(f.RegisteredInEsis)),
         };
-        var groups = columns.SelectMany(f => f.PerGroup).GroupBy(g => g.GroupId)
-            .Select(g => g.First()).OrderBy(g => g.Year).ThenBy(g => g.Group, StringComparer.Ordinal);
-        foreach (var group in groups)
-            rows.Add(Row($"Zaken in {group.Group}", f => Count(f.PerGroup.FirstOrDefault(g => g.GroupId == group.GroupId)?.Cases ?? 0)));
+        // By the group's name, so the board view puts every school's "Groep 5" on one line.
+        var groups = columns.SelectMany(f => f.PerGroup).Select(g => (g.Year, g.Group)).Distinct()
+            .OrderBy(g => g.Year).ThenBy(g => g.Group, StringComparer.Ordinal);
+        foreach (var (_, name) in groups)
+            rows.Add(Row($"Zaken in {name}", f => Count(f.PerGroup.Where(g => g.Group == name).Sum(g => g.Cases))));
         rows.Add(Row("Zaken zonder gepeste leerling", f => Count(f.WithoutBulliedPupil)));
         return rows;
     }
