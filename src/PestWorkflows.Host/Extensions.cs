@@ -64,6 +64,7 @@ public static class Extensions
             configuration.GetSection("Demo").Bind(o);
         });
         builder.Services.AddScoped<DemoData>();
+        builder.Services.AddScoped<DemoCaseHistory>();
         builder.Services.AddSingleton<SchoolProtocols>();
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<Reports.ReportService>();
