@@ -85,6 +85,8 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment.Remove(name);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName; // Development is what `dotnet run` sets through launchSettings.json
         start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
+        // The tests count the cases they make: no demo history unless a test asks for it.
+        start.Environment["Demo__PastCases"] = "false";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         return start;
