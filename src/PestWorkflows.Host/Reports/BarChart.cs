@@ -23,6 +23,7 @@ public static class BarChart
         var svg = new StringBuilder();
         string E(string s) => WebUtility.HtmlEncode(s);
         string N(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
+        svg.Append($"<figure class=\"chart-figure\"><figcaption>{E(title)}</figcaption>");
         svg.Append($"<svg id=\"{E(id)}\" class=\"chart\" role=\"img\" aria-labelledby=\"{E(id)}-title\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
         svg.Append($"<title id=\"{E(id)}-title\">{E(title)}</title>");
         // Legend
@@ -47,7 +48,7 @@ public static class BarChart
                 svg.Append($"<text class=\"value\" x=\"{N(LabelWidth + barWidth + 4)}\" y=\"{barY + BarHeight - 4}\" font-size=\"11\">{value}</text>");
             }
         }
-        svg.Append("</svg>");
+        svg.Append("</svg></figure>");
         return new HtmlString(svg.ToString());
     }
 }
