@@ -47,6 +47,7 @@ public sealed class AnnualReportBenchmark : IBenchmarkPart
                 ["Demo:Password"] = "Bench-wachtwoord-1!",
                 ["Demo:PastCases"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = Environment.GetEnvironmentVariable("BENCH_SQL") is null ? "Warning" : "Information",
             });
             builder.AddApplicationServices();
             await using var app = builder.Build();

@@ -118,26 +118,28 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         """;
 
     /// <summary>
-    /// Count, median and 90th percentile (nearest rank) of the durations <paramref name="inner"/> selects as <c>d</c>:
-    /// the count first, then each percentile as the one row at offset ⌈p·n⌉−1 of the ascending order.
+    /// Count, median and 90th percentile (nearest rank) of the durations <paramref name="inner"/> selects as <c>d</c>, in one
+    /// ordered pass: each duration's rank in ascending order and the count, keeping only the rows at rank ⌈n/2⌉ and ⌈9n/10⌉
+    /// (integer arithmetic, as SQLite has no CEILING everywhere). At most two rows come back.
     /// </summary>
     private async Task<DurationFigures> DurationsAsync(Func<string> inner, string schoolId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
     {
-        var sql = inner();
         // Raw parameters bypass the value converters: SQLite compares UTC ticks, PostgreSQL UTC instants.
         object from = IsSqlite ? start.UtcTicks : start.ToUniversalTime();
         object to = IsSqlite ? end.UtcTicks : end.ToUniversalTime();
         // The SQL text is ours alone (no value of a request in it); the values go as parameters.
-        var countSql = "SELECT CAST(COUNT(*) AS integer) AS \"Value\" FROM (" + sql + ") AS durations";
-        var count = await db.Database.SqlQueryRaw<int>(countSql, schoolId, from, to).SingleAsync(ct);
-        if (count == 0) return new DurationFigures(0, null, null);
-
-        async Task<long> AtRankAsync(double p)
-        {
-            var offset = (int)Math.Ceiling(p * count) - 1;
-            var rankSql = "SELECT d AS \"Value\" FROM (" + sql + ") AS durations ORDER BY d LIMIT 1 OFFSET " + offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await db.Database.SqlQueryRaw<long>(rankSql, schoolId, from, to).SingleAsync(ct);
-        }
-        return new DurationFigures(count, await AtRankAsync(0.5), await AtRankAsync(0.9));
+        var sql = """
+            SELECT CAST(r."Rank" AS bigint) AS "Rank", CAST(r."Count" AS bigint) AS "Count", CAST(r.d AS bigint) AS "Seconds"
+            FROM (SELECT d, ROW_NUMBER() OVER (ORDER BY d) AS "Rank", COUNT(*) OVER () AS "Count" FROM (
+            """ + inner() + """
+            ) AS durations) AS r
+            WHERE r."Rank" = (r."Count" + 1) / 2 OR r."Rank" = (9 * r."Count" + 9) / 10
+            """;
+        var rows = await db.Database.SqlQueryRaw<DurationRank>(sql, schoolId, from, to).ToListAsync(ct);
+        if (rows.Count == 0) return new DurationFigures(0, null, null);
+        var count = rows[0].Count;
+        return new DurationFigures((int)count,
+            rows.Single(r => r.Rank == (count + 1) / 2).Seconds,
+            rows.Single(r => r.Rank == (9 * count + 9) / 10).Seconds);
     }
 }
