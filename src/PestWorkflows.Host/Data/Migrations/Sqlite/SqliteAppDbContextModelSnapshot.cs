@@ -245,6 +245,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
 
                     b.HasIndex("SchoolId", "ReportedAt");
 
+                    b.HasIndex("SchoolId", "ReportedAt", "Status", "Outcome", "EndedAtStep", "ClosedAt", "EsisRegisteredAt", "Id")
+                        .HasDatabaseName("IX_cases_AnnualReport");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -268,9 +271,10 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
-
                     b.HasIndex("PupilId");
+
+                    b.HasIndex("CaseId", "Role", "PupilId")
+                        .HasDatabaseName("IX_case_pupils_AnnualReport");
 
                     b.ToTable("case_pupils", (string)null);
                 });
@@ -365,6 +369,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.HasIndex("CompletedByUserId");
 
                     b.HasIndex("SchoolId", "Status");
+
+                    b.HasIndex("CaseId", "Step", "Status", "DueAt", "CompletedAt")
+                        .HasDatabaseName("IX_tasks_AnnualReport");
 
                     b.ToTable("tasks", (string)null);
                 });
