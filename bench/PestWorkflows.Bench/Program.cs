@@ -54,8 +54,10 @@ public static class BenchmarkNames
 
     /// <summary>(f) emails per second from the outbox to a loopback SMTP server, against a bare MailKit loop.</summary>
     public const string Email = "email";
+    /// <summary>(g) the jaarevaluatie's queries over 10,000 and 100,000 cases in SQLite.</summary>
+    public const string Annual = "annual";
 
-    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages, Email];
+    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages, Email, Annual];
 }
 
 /// <summary>Keys of <see cref="BenchmarkResult.Extra"/> that Program.cs reads itself.</summary>
@@ -100,6 +102,7 @@ public static class Program
         new EngineBenchmark(SqliteSynchronous.Normal),
         new PagesBenchmark(),
         new EmailBenchmark(),
+        new AnnualReportBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -198,7 +201,7 @@ internal sealed record CommandLine(bool Quick, string? Only, string? OutPath, st
         """
         usage: dotnet run -c Release --project bench/PestWorkflows.Bench -- [options]
           --quick              short smoke run (tests/CI); default is the full run
-          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages | email
+          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages | email | annual
           --out <file>         JSON results file (default: <repo>/bench/results.json)
           --work-dir <dir>     folder for temporary databases (default: <repo>/bench/.work)
           -h, --help           this text
@@ -279,7 +282,7 @@ internal sealed record Report(
             Number(wfc, BenchmarkExtraKeys.HeapBytesPerSuspendedInstance));
     }
 
-    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.EngineNormal, BenchmarkNames.Sqlite, BenchmarkNames.SqliteNormal, BenchmarkNames.WorkflowCore, BenchmarkNames.Pages, BenchmarkNames.Email];
+    private static readonly List<string> TableOrder = [BenchmarkNames.Engine, BenchmarkNames.EngineNormal, BenchmarkNames.Sqlite, BenchmarkNames.SqliteNormal, BenchmarkNames.WorkflowCore, BenchmarkNames.Pages, BenchmarkNames.Email, BenchmarkNames.Annual];
 
     private static string Label(string name) => name switch
     {
@@ -290,6 +293,7 @@ internal sealed record Report(
         BenchmarkNames.WorkflowCore => "(c) workflowcore",
         BenchmarkNames.Pages => "(e) pages",
         BenchmarkNames.Email => "(f) email outbox",
+        BenchmarkNames.Annual => "(g) jaarevaluatie",
         _ => name,
     };
 
@@ -300,6 +304,7 @@ internal sealed record Report(
         BenchmarkNames.WorkflowCore => "event resumes",
         BenchmarkNames.Pages => "page requests, one at a time",
         BenchmarkNames.Email => "emails sent through the outbox",
+        BenchmarkNames.Annual => "jaarevaluaties (a year and the one before), one at a time",
         _ => "operations",
     };
 

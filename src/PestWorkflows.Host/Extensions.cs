@@ -21,6 +21,7 @@ using PestWorkflows.Host.Health;
 using PestWorkflows.Host.Security;
 using PestWorkflows.Host.Import;
 using PestWorkflows.Host.Workflows;
+using PestWorkflows.Host.Reports;
 
 namespace PestWorkflows.Host;
 
@@ -67,8 +68,10 @@ public static class Extensions
             configuration.GetSection("Demo").Bind(o);
         });
         builder.Services.AddScoped<DemoData>();
+        builder.Services.AddScoped<DemoCaseHistory>();
         builder.Services.AddSingleton<SchoolProtocols>();
         builder.Services.AddScoped<CaseService>();
+        builder.Services.AddScoped<Reports.ReportService>();
         builder.Services.AddScoped<TaskService>();
         builder.Services.AddScoped<Pupils.PupilService>();
         builder.Services.AddScoped<InboxService>();
@@ -160,6 +163,7 @@ public static class Extensions
         app.MapPupilsApi();
         app.MapPupilImportApi();
         app.MapCasesApi();
+        app.MapReportsApi();
         app.MapTasksApi();
         app.MapDocumentsApi();
         app.MapCaseEmailsApi();

@@ -31,4 +31,7 @@ public static class AccessOperations
 
     /// <summary>Open a pupil's chronology across all cases (resource: <see cref="Schools.Pupil"/>).</summary>
     public static readonly OperationAuthorizationRequirement OpenPupilRecord = new() { Name = nameof(OpenPupilRecord) };
+
+    /// <summary>See a school's jaarevaluatie (resource: <see cref="Schools.School"/>).</summary>
+    public static readonly OperationAuthorizationRequirement SeeAnnualReport = new() { Name = nameof(SeeAnnualReport) };
 }

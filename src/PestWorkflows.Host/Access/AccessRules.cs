@@ -33,6 +33,8 @@ namespace PestWorkflows.Host.Access;
 /// <item><b>SeePupil</b>: any staff member of the pupil's school (a signal names pupils).</item>
 /// <item><b>OpenPupilRecord</b> (the pupil's chronology across all cases): the coordinator, the leader and the admin
 /// for every pupil of their school; a teacher for the pupils of the groups they teach.</item>
+/// <item><b>SeeAnnualReport</b> (a school's jaarevaluatie: counts, no names): the coordinator and the leader of the
+/// school, and the admin, who sees every school of the board (<see cref="MaySeeBoardReport"/>).</item>
 /// </list>
 /// </summary>
 public static class AccessRules
@@ -119,4 +121,14 @@ public static class AccessRules
         if (SeesEveryCaseOfSchool(staff)) return p => p.SchoolId == school;
         return p => p.SchoolId == school && groups.Any(g => g.Id == p.GroupId && g.TeacherUserId == id);
     }
+
+    public static bool MaySeeAnnualReport(Staff staff, School school) =>
+        ((staff.IsCoordinator || staff.IsLeader) && school.Id == staff.SchoolId) || MaySeeBoardReport(staff);
+
+    /// <summary>
+    /// The board view: every school's figures side by side. An account belongs to one school, and one database
+    /// holds one board (bestuur), so "admin of the board" is an admin of any of its schools: they see every school's
+    /// figures (counts only; the cases themselves stay within their own school).
+    /// </summary>
+    public static bool MaySeeBoardReport(Staff staff) => staff.IsAdmin;
 }

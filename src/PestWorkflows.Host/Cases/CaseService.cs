@@ -146,7 +146,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
 
     public async Task<CaseDto?> GetAsync(Staff staff, string id, CancellationToken ct)
     {
-        var @case = await access.Cases(staff).AsNoTracking().Include(c => c.Pupils).Include(c => c.Timeline).FirstOrDefaultAsync(c => c.Id == id, ct);
+        var @case = await access.Cases(staff).AsNoTracking().Include(c => c.Pupils.OrderBy(p => p.Id)).Include(c => c.Timeline).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (@case is null) return null;
         var tasks = await db.Tasks.AsNoTracking().Include(t => t.History).Where(t => t.CaseId == id).OrderBy(t => t.CreatedAt).ToListAsync(ct);
         var names = await NamesAsync(staff.SchoolId, ct);
@@ -192,7 +192,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         }
 
         var total = await query.CountAsync(ct);
-        var cases = await query.AsNoTracking().Include(c => c.Pupils)
+        var cases = await query.AsNoTracking().Include(c => c.Pupils.OrderBy(p => p.Id))
             .OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         var reporterIds = cases.Select(c => c.ReporterId).Distinct().ToList();

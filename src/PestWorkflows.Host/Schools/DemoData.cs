@@ -13,6 +13,8 @@ public sealed class DemoOptions
     public bool Enabled { get; set; }
     /// <summary>Password of every demo account; generated and printed once when not set.</summary>
     public string? Password { get; set; }
+    /// <summary>Also seed closed cases of last school year and this one (<see cref="DemoCaseHistory"/>), for the jaarevaluatie.</summary>
+    public bool PastCases { get; set; } = true;
 }
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed class DemoOptions
 /// domain, one account per role) and a second school "De Vlinder", so separation can be seen.
 /// Seeds only an empty database; runs only when <c>Demo:Enabled</c> is true.
 /// </summary>
-public sealed class DemoData(AppDbContext db, UserManager<StaffUser> users, RoleManager<IdentityRole> roles, ILogger<DemoData> logger)
+public sealed class DemoData(AppDbContext db, UserManager<StaffUser> users, RoleManager<IdentityRole> roles, DemoCaseHistory history, ILogger<DemoData> logger)
 {
     private static readonly string[] FirstNames =
     [
@@ -71,6 +73,8 @@ public sealed class DemoData(AppDbContext db, UserManager<StaffUser> users, Role
         await SetTeacherAsync("rb-groep5", "leerkracht1@regenboog.test", ct);
         await SetTeacherAsync("rb-groep6", "leerkracht2@regenboog.test", ct);
         await SetTeacherAsync("vl-groep1", "leerkracht1@vlinder.test", ct);
+
+        if (options.PastCases) await history.SeedAsync(ct);
 
         // Printed once, on the console only: the structured log never carries it.
         if (generated)

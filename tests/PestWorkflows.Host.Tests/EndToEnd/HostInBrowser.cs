@@ -22,10 +22,17 @@ public abstract class HostInBrowser(ITestOutputHelper output) : IAsyncLifetime
     protected HostProcess Host { get; private set; } = null!;
     protected Browser Browser { get; private set; } = null!;
 
+    /// <summary>Whether the host seeds the demo's closed cases of this and last school year, as <c>dotnet run</c> does.</summary>
+    protected virtual bool WithDemoHistory => false;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_workDir);
-        Host = await HostProcess.StartAsync(_workDir, new Dictionary<string, string> { ["Demo__Password"] = Password });
+        Host = await HostProcess.StartAsync(_workDir, new Dictionary<string, string>
+        {
+            ["Demo__Password"] = Password,
+            ["Demo__PastCases"] = WithDemoHistory ? "true" : "false",
+        });
         Browser = await Browser.LaunchAsync();
     }
 

@@ -54,6 +54,8 @@ public sealed class HostApp(TempDatabase database, string? definitionsPath = nul
     {
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", Password);
+        // Tests count the cases and tasks they make; the jaarevaluatie's demo history stays out (DemoHistoryTests turn it on).
+        builder.UseSetting("Demo:PastCases", "false");
         builder.UseSetting("ConnectionStrings:Workflows", Database.ConnectionString);
         builder.UseSetting("Workflows:DefinitionsPath", definitionsPath ?? RepoPaths.Workflows);
         // The tests fire timers themselves (TimerDispatcher.DispatchDueAsync); no background pass races them.

@@ -87,6 +87,8 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["Workflows__DefinitionsPath"] = RepoPaths.Workflows;
         // Tests sign in with a password only (TwoFactorTests prove the requirement); a test may set it again below.
         start.Environment["Identity__TwoFactorRequiredRoles"] = "";
+        // The tests count the cases they make: no demo history unless a test asks for it.
+        start.Environment["Demo__PastCases"] = "false";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         return start;

@@ -301,6 +301,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
 
                     b.HasIndex("SchoolId", "ReportedAt");
 
+                    b.HasIndex("SchoolId", "ReportedAt", "Status", "Outcome", "EndedAtStep", "ClosedAt", "EsisRegisteredAt", "Id")
+                        .HasDatabaseName("IX_cases_AnnualReport");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -326,9 +329,10 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
-
                     b.HasIndex("PupilId");
+
+                    b.HasIndex("CaseId", "Role", "PupilId")
+                        .HasDatabaseName("IX_case_pupils_AnnualReport");
 
                     b.ToTable("case_pupils", (string)null);
                 });
@@ -423,6 +427,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                     b.HasIndex("CompletedByUserId");
 
                     b.HasIndex("SchoolId", "Status");
+
+                    b.HasIndex("CaseId", "Step", "Status", "DueAt", "CompletedAt")
+                        .HasDatabaseName("IX_tasks_AnnualReport");
 
                     b.ToTable("tasks", (string)null);
                 });

@@ -288,6 +288,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
 
                     b.HasIndex("SchoolId", "ReportedAt");
 
+                    b.HasIndex("SchoolId", "ReportedAt", "Status", "Outcome", "EndedAtStep", "ClosedAt", "EsisRegisteredAt", "Id")
+                        .HasDatabaseName("IX_cases_AnnualReport");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -311,9 +314,10 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
-
                     b.HasIndex("PupilId");
+
+                    b.HasIndex("CaseId", "Role", "PupilId")
+                        .HasDatabaseName("IX_case_pupils_AnnualReport");
 
                     b.ToTable("case_pupils", (string)null);
                 });
@@ -408,6 +412,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.HasIndex("CompletedByUserId");
 
                     b.HasIndex("SchoolId", "Status");
+
+                    b.HasIndex("CaseId", "Step", "Status", "DueAt", "CompletedAt")
+                        .HasDatabaseName("IX_tasks_AnnualReport");
 
                     b.ToTable("tasks", (string)null);
                 });
