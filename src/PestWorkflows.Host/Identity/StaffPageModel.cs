@@ -20,6 +20,15 @@ public abstract class StaffPageModel : PageModel
             return;
         }
         Staff = staff;
+        // Checked here rather than in each handler: a POST that names no handler still renders the page.
+        if (!MayOpen(staff))
+        {
+            context.Result = Forbid();
+            return;
+        }
         await next();
     }
+
+    /// <summary>Whether this staff member may open the page at all; pages for some roles only override it.</summary>
+    protected virtual bool MayOpen(Staff staff) => true;
 }

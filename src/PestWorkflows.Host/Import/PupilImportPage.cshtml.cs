@@ -25,11 +25,12 @@ public sealed class PupilImportPageModel(PupilImporter importer, PendingImports 
     public PupilImportPreview? Imported { get; private set; }
     public string? Error { get; private set; }
 
-    public IActionResult OnGet() => AccessRules.MayImportPupils(Staff) ? Page() : Forbid();
+    protected override bool MayOpen(Staff staff) => AccessRules.MayImportPupils(staff);
+
+    public IActionResult OnGet() => Page();
 
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
     {
-        if (!AccessRules.MayImportPupils(Staff)) return Forbid();
         if (file is null || file.Length == 0) return Refuse("Kies een CSV-bestand.");
         if (file.Length > PupilImporter.MaxBytes) return Refuse(PupilImportTexts.TooLarge);
         var content = await PupilImportUpload.ReadAsync(file, ct);
@@ -40,7 +41,6 @@ public sealed class PupilImportPageModel(PupilImporter importer, PendingImports 
 
     public async Task<IActionResult> OnPostConfirmAsync(string? hash, CancellationToken ct)
     {
-        if (!AccessRules.MayImportPupils(Staff)) return Forbid();
         if (hash is not { Length: > 0 } || pending.Find(Staff.SchoolId, hash) is not { } content || PupilImporter.HashOf(content) != hash)
             return Refuse("Dit voorbeeld is verlopen of hoort bij een ander bestand; er is niets ingelezen. Kies het bestand opnieuw.");
         var result = await importer.ImportAsync(Staff, content, ct);

@@ -53,6 +53,12 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
     private static readonly Rule Designer = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
     /// <summary>The designer on one of De Regenboog's definitions or instances.</summary>
     private static readonly Rule DesignerRecord = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader], OtherSchool: true, Outsider: true);
+    /// <summary>Importing the administration's pupils and parents: coordinator and admin, into their own school.</summary>
+    private static readonly Rule ImportPupils = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
+    /// <summary>The jaarevaluatie of the own school: coordinator, leader, admin.</summary>
+    private static readonly Rule AnnualReport = new(WrongRoles: [HostApp.Teacher1]);
+    /// <summary>The board's view of every school: the admin.</summary>
+    private static readonly Rule BoardReport = new(WrongRoles: [HostApp.Teacher1, HostApp.Coordinator, HostApp.Leader]);
     /// <summary>The local mailbox: the admin, in Development only.</summary>
     private static readonly Rule Mailbox = new(WrongRoles: [HostApp.Coordinator, HostApp.Leader, HostApp.Teacher1], OtherSchool: true, Outsider: true);
 
@@ -75,10 +81,17 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["GET /wachtwoord-herstellen"] = Public,
         ["POST /wachtwoord-herstellen"] = Public,
         ["GET /geen-toegang"] = Public,
+        // The second sign-in step: it only works with the first step's short-lived cookie.
+        ["GET /inloggen/code"] = Public,
+        ["POST /inloggen/code"] = Public,
+        ["GET /tweestapsverificatie"] = SignedIn,
+        ["POST /tweestapsverificatie"] = SignedIn,
         ["GET /scholen/{schoolId}/informatie-ouders"] = Public, // parents never sign in
 
         ["GET /api/pupils"] = Staff,
         ["GET /api/pupils/{id}/cases"] = PupilRecord,
+        ["POST /api/pupils/import"] = ImportPupils,
+        ["GET /api/reports/annual"] = AnnualReport,
         ["POST /api/cases"] = Staff,
         ["GET /api/cases"] = Staff,
         ["GET /api/cases/{id}"] = Case,
@@ -110,6 +123,10 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["POST /taken/{id}"] = Case,
         ["GET /leerlingen"] = Staff,
         ["GET /leerlingen/{pupilId}"] = PupilRecord,
+        ["GET /leerlingen/importeren"] = ImportPupils,
+        ["POST /leerlingen/importeren"] = ImportPupils,
+        ["GET /rapportage/jaarevaluatie"] = AnnualReport,
+        ["GET /rapportage/bestuur"] = BoardReport,
         ["GET /designer/{view:regex(^(werkstroom|zaken)$)?}/{id?}"] = DesignerRecord,
         ["GET /dev/mailbox/{id?}"] = Mailbox,
 
