@@ -40,8 +40,15 @@ public static class SchoolSignIn
             o.RequireHttpsMetadata = new Uri(o.Authority).Scheme == Uri.UriSchemeHttps; // http only on loopback (Validate)
             o.ResponseType = OpenIdConnectResponseType.Code;
             // The code comes back as a top-level GET, which Entra ID and Google both support; a form_post
-            // would be a cross-site POST that needs SameSite=None cookies.
+            // would be a cross-site POST.
             o.ResponseMode = OpenIdConnectResponseMode.Query;
+            // So the handler's state cookies can be Lax (sent on that GET) instead of SameSite=None, which a browser
+            // takes only when Secure: `dotnet run` over plain HTTP keeps working, HTTPS still marks them Secure.
+            foreach (var cookie in new[] { o.CorrelationCookie, o.NonceCookie })
+            {
+                cookie.SameSite = SameSiteMode.Lax;
+                cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            }
             o.UsePkce = true;
             o.CallbackPath = CallbackPath;
             o.Scope.Clear();

@@ -20,6 +20,7 @@ public sealed class SchoolSignInTests : IAsyncLifetime
     private readonly TempDatabase _database = new();
     private TestIdentityProvider _provider = null!;
     private readonly List<IAsyncDisposable> _hosts = [];
+    private HostApp _app = null!;
 
     public async Task InitializeAsync() => _provider = await TestIdentityProvider.StartAsync();
 
@@ -40,6 +41,7 @@ public sealed class SchoolSignInTests : IAsyncLifetime
             ? s => s.Configure<TwoFactorOptions>(o => o.RequiredRoles = TwoFactorOptions.DefaultRequiredRoles)
             : null);
         _hosts.Add(app);
+        _app = app;
         var configured = app.WithWebHostBuilder(b => b
             .UseSetting("Authentication:Oidc:Authority", _provider.Authority)
             .UseSetting("Authentication:Oidc:ClientId", TestIdentityProvider.ClientId)
@@ -127,9 +129,9 @@ public sealed class SchoolSignInTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(TokenFault.WrongSignature)]
-    [InlineData(TokenFault.WrongNonce)]
-    public async Task A_token_with_a_wrong_signature_or_nonce_signs_nobody_in(TokenFault fault)
+    [InlineData(TokenFault.WrongSignature, "Signature validation failed")]
+    [InlineData(TokenFault.WrongNonce, "The nonce cannot be validated")]
+    public async Task A_token_with_a_wrong_signature_or_nonce_signs_nobody_in(TokenFault fault, string reason)
     {
         var host = Host();
         _provider.NextUser = new ProviderUser("sub-apc", HostApp.Coordinator);
@@ -142,6 +144,8 @@ public sealed class SchoolSignInTests : IAsyncLifetime
         Assert.Equal(ExternalSignInModel.Path, address.AbsolutePath);
         Assert.Contains("Inloggen via je school is niet gelukt of afgebroken.", html);
         Assert.Equal(1, _provider.TokensIssued);
+        var failure = Assert.Single(_app.Log.Entries, e => e.Message.StartsWith("Sign-in through the identity provider failed")).Message;
+        Assert.Contains(reason, failure); // refused for that reason, not for another
         await AssertNotSignedInAsync(browser);
         await using var scope = host.Services.CreateAsyncScope();
         Assert.Null(await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByLoginAsync(SchoolSignIn.Scheme, "sub-apc"));
