@@ -166,6 +166,22 @@ public sealed class SchoolSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Starting_a_sign_in_through_the_school_counts_against_the_sign_in_rate_limit()
+    {
+        await using var host = Host().WithWebHostBuilder(b => b.UseSetting("RateLimits:SignIn:PermitLimit", "2"));
+        using var browser = new ProviderBrowser(host, _provider);
+        for (var i = 0; i < 2; i++)
+        {
+            using var started = await browser.SendAsync(new Uri("https://localhost" + SchoolSignIn.StartPath));
+            Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+            Assert.StartsWith(_provider.Authority + "/authorize?", started.Headers.Location!.OriginalString);
+        }
+        using var refused = await browser.SendAsync(new Uri("https://localhost" + SchoolSignIn.StartPath));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Te veel verzoeken", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Without_settings_there_is_no_button_and_no_handler()
     {
         var app = new HostApp(_database);
