@@ -22,6 +22,7 @@ public sealed class ExternalSignInModel(
     IOptions<SchoolSignInOptions> options, ILogger<ExternalSignInModel> logger) : PageModel
 {
     public const string Path = "/inloggen/extern";
+    public const string PageName = "/Identity/ExternalSignIn";
 
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
@@ -33,7 +34,6 @@ public sealed class ExternalSignInModel(
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var settings = options.Value;
-        if (!settings.Enabled) return NotFound();
         if (await signIn.GetExternalLoginInfoAsync() is not { } login)
             return await RefuseAsync("Inloggen via je school is niet gelukt of afgebroken. Probeer het opnieuw, of log in met je e-mailadres en wachtwoord.");
 

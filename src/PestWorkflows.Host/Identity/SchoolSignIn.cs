@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using PestWorkflows.Host.Security;
@@ -29,7 +30,13 @@ public static class SchoolSignIn
         var settings = configuration.GetSection(SchoolSignInOptions.Section).Get<SchoolSignInOptions>() ?? new SchoolSignInOptions();
         settings.Validate();
         services.AddOptions<SchoolSignInOptions>().BindConfiguration(SchoolSignInOptions.Section);
-        if (!settings.Enabled) return services;
+        if (!settings.Enabled)
+        {
+            // No settings, nothing changes: the return page has no route either.
+            // PostConfigure: AddRazorPages (later) gives the options a fresh convention collection.
+            services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AddPageRouteModelConvention(ExternalSignInModel.PageName, page => page.Selectors.Clear()));
+            return services;
+        }
 
         services.AddAuthentication().AddOpenIdConnect(Scheme, settings.DisplayName, o =>
         {
@@ -78,9 +85,9 @@ public static class SchoolSignIn
     /// </summary>
     public static IEndpointRouteBuilder MapSchoolSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet(StartPath, (string? returnUrl, SignInManager<StaffUser> signIn, IOptions<SchoolSignInOptions> options) =>
+        if (!app.ServiceProvider.GetRequiredService<IOptions<SchoolSignInOptions>>().Value.Enabled) return app;
+        app.MapGet(StartPath, (string? returnUrl, SignInManager<StaffUser> signIn) =>
             {
-                if (!options.Value.Enabled) return Results.NotFound();
                 var back = $"{ExternalSignInModel.Path}?ReturnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}";
                 return Results.Challenge(signIn.ConfigureExternalAuthenticationProperties(Scheme, back), [Scheme]);
             })
