@@ -45,7 +45,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     public int TokensIssued => _tokensIssued;
     private int _tokensIssued;
 
-    public static async Task<TestIdentityProvider> StartAsync()
+    /// <param name="hostName">The name in its addresses: "localhost" makes it another site than a host at 127.0.0.1, as a real provider is to a browser.</param>
+    public static async Task<TestIdentityProvider> StartAsync(string hostName = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -53,7 +54,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         var provider = new TestIdentityProvider(builder.Build());
         provider.Map();
         await provider._app.StartAsync();
-        provider.Authority = provider._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var bound = new Uri(provider._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        provider.Authority = $"http://{hostName}:{bound.Port}";
         return provider;
     }
 
