@@ -41,6 +41,12 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     public TokenFault Fault { get; set; }
 
+    /// <summary>
+    /// Shows a page with a button before going back, as a real provider's sign-in page: the way back is
+    /// then a navigation the provider's site starts, which is what a browser's SameSite rules judge.
+    /// </summary>
+    public bool ShowsSignInPage { get; set; }
+
     /// <summary>Tokens issued (a code exchanged), to tell "refused by the host" from "never got that far".</summary>
     public int TokensIssued => _tokensIssued;
     private int _tokensIssued;
@@ -96,8 +102,18 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             var code = Base64Url(RandomNumberGenerator.GetBytes(32));
             _grants[code] = new Grant(NextUser, q["redirect_uri"]!, q["code_challenge"]!, q["nonce"].ToString());
             var back = $"{q["redirect_uri"]}?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(q["state"].ToString())}";
-            return Results.Redirect(back);
+            if (!ShowsSignInPage) return Results.Redirect(back);
+            var html = $"<!DOCTYPE html><html><head><link rel=\"icon\" href=\"data:,\" /></head><body><form method=\"post\" action=\"/authorize/confirm\"><input type=\"hidden\" name=\"back\" value=\"{System.Net.WebUtility.HtmlEncode(back)}\" /><button type=\"submit\">Aanmelden bij de school</button></form></body></html>";
+            return Results.Content(html, "text/html");
         });
+        // Only ever sends back to an address the authorize request registered a code for.
+        _app.MapPost("/authorize/confirm", async (HttpRequest request) =>
+        {
+            var back = (await request.ReadFormAsync())["back"].ToString();
+            var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(back).Query)["code"].ToString();
+            return _grants.TryGetValue(code, out var grant) && back.StartsWith(grant.RedirectUri + "?", StringComparison.Ordinal)
+                ? Results.Redirect(back) : Results.BadRequest();
+        }).DisableAntiforgery();
         _app.MapPost("/token", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
