@@ -37,12 +37,12 @@ public sealed class ExternalSignInModel(
         if (await signIn.GetExternalLoginInfoAsync() is not { } login)
             return await RefuseAsync("Inloggen via je school is niet gelukt of afgebroken. Probeer het opnieuw, of log in met je e-mailadres en wachtwoord.");
 
-        var result = await signIn.ExternalLoginSignInAsync(login.LoginProvider, login.ProviderKey, isPersistent: false, bypassTwoFactor: settings.SatisfiesTwoFactor);
-        if (result == Microsoft.AspNetCore.Identity.SignInResult.Failed)
+        if (await users.FindByLoginAsync(login.LoginProvider, login.ProviderKey) is null)
         {
             // Not linked yet: the first sign-in through the provider links the account with that email.
             var (account, refusal) = await FindAccountAsync(login.Principal, settings, ct);
             if (account is null) return await RefuseAsync(refusal!);
+            // (Identity renews the account's security stamp here: its other sessions end once, at linking.)
             var linked = await users.AddLoginAsync(account, new UserLoginInfo(login.LoginProvider, login.ProviderKey, login.ProviderDisplayName));
             if (!linked.Succeeded)
             {
@@ -50,8 +50,8 @@ public sealed class ExternalSignInModel(
                 return await RefuseAsync("Je account kon niet aan je schoolaccount worden gekoppeld. Probeer het opnieuw, of log in met je e-mailadres en wachtwoord.");
             }
             logger.LogInformation("Account {UserId} linked to its identity at the school's provider", account.Id);
-            result = await signIn.ExternalLoginSignInAsync(login.LoginProvider, login.ProviderKey, isPersistent: false, bypassTwoFactor: settings.SatisfiesTwoFactor);
         }
+        var result = await signIn.ExternalLoginSignInAsync(login.LoginProvider, login.ProviderKey, isPersistent: false, bypassTwoFactor: settings.SatisfiesTwoFactor);
 
         var returnUrl = SchoolSignIn.LocalOrHome(ReturnUrl);
         if (result.RequiresTwoFactor) return LocalRedirect($"{SignInCodeModel.Path}?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
