@@ -58,6 +58,7 @@ public static class Extensions
         builder.Services.AddAppDatabase(provider, connectionString);
         builder.Services.AddEmail(configuration, provider, connectionString);
         builder.Services.AddStaffIdentity();
+        builder.Services.AddSchoolSignIn(configuration);
         builder.Services.AddStaffPages();
         builder.AddSecurity();
         RefuseDemoOutsideDevelopment(configuration, builder.Environment);
@@ -151,7 +152,7 @@ public static class Extensions
         app.UseStaticFiles(); // wwwroot: the pages' stylesheet and script, open to everyone (no endpoint, so before the 404 below)
         // An unknown route is "not found" for everyone; the fallback policy would answer "sign in first".
         // (A catch-all endpoint would do the same but wins over body-optional endpoints called without a body.)
-        app.Use((context, next) => context.GetEndpoint() is not null ? next(context)
+        app.Use((context, next) => context.GetEndpoint() is not null || SchoolSignIn.IsCallback(context) ? next(context)
             : context.Request.Path.StartsWithSegments("/elsa/api")
                 ? TypedResults.Problem("This route does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Not found").ExecuteAsync(context)
                 : TypedResults.Problem(Problems.NotFound("Deze route bestaat niet.")).ExecuteAsync(context));
@@ -160,6 +161,7 @@ public static class Extensions
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapStaffIdentity();
+        app.MapSchoolSignIn();
         app.MapPupilsApi();
         app.MapPupilImportApi();
         app.MapCasesApi();

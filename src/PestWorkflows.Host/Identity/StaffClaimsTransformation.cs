@@ -23,6 +23,8 @@ public sealed class StaffClaimsTransformation(StaffAccessor accessor) : IClaimsT
         // Identity's short-lived cookie between password and code names the account but signs nobody in;
         // SignInManager reads it as it is.
         if (principal.Identity.AuthenticationType == Microsoft.AspNetCore.Identity.IdentityConstants.TwoFactorUserIdScheme) return principal;
+        // The school's identity provider's answer (the external cookie): its "sub" is the provider's, no account id.
+        if (principal.Identity.AuthenticationType == SchoolSignIn.Scheme) return principal;
         var account = await accessor.ResolveAsync(principal);
         if (account is null) return new ClaimsPrincipal(new ClaimsIdentity());
 

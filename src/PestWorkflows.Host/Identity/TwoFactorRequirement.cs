@@ -19,7 +19,8 @@ public static class TwoFactorRequirement
         {
             if (context.User.Identity?.IsAuthenticated == true && !OpenPaths.Any(p => context.Request.Path.StartsWithSegments(p))
                 && await context.RequestServices.GetRequiredService<StaffAccessor>().GetAsync(context.User) is { TwoFactorEnabled: false } staff
-                && context.RequestServices.GetRequiredService<IOptions<TwoFactorOptions>>().Value.IsRequiredFor(staff))
+                && context.RequestServices.GetRequiredService<IOptions<TwoFactorOptions>>().Value.IsRequiredFor(staff)
+                && !SchoolProviderCountsAsTwoFactor(context))
             {
                 if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/elsa/api"))
                     await TypedResults.Problem(Problems.Forbidden(
@@ -30,4 +31,9 @@ public static class TwoFactorRequirement
             }
             await next(context);
         });
+
+    /// <summary>Signed in through the school's identity provider, whose MFA the school says counts (<c>Authentication:Oidc:SatisfiesTwoFactor</c>).</summary>
+    private static bool SchoolProviderCountsAsTwoFactor(HttpContext context) =>
+        SchoolSignIn.SignedInThroughProvider(context.User)
+        && context.RequestServices.GetRequiredService<IOptions<SchoolSignInOptions>>().Value.SatisfiesTwoFactor;
 }

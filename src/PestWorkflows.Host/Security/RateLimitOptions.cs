@@ -9,7 +9,7 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
-    /// <summary>Sign-in (page, code page and <c>POST /api/auth/login</c>), per client address.</summary>
+    /// <summary>Sign-in (page, code page, <c>POST /api/auth/login</c>, and starting one through the school's identity provider), per client address.</summary>
     public RateLimitRule SignIn { get; set; } = new() { PermitLimit = 100, Window = TimeSpan.FromMinutes(5) };
 
     /// <summary>Forgot and reset password, per client address.</summary>

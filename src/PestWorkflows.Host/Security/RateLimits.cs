@@ -17,6 +17,8 @@ public static class RateLimits
     public const string SignIn = "sign-in";
     public const string PasswordReset = "password-reset";
     public const string Reports = "reports";
+    /// <summary>Starting a sign-in through the school's identity provider: a GET (a link), counted all the same, with the sign-in rule.</summary>
+    public const string SchoolSignIn = "school-sign-in";
 
     public static IServiceCollection AddStaffRateLimiting(this IServiceCollection services)
     {
@@ -27,6 +29,7 @@ public static class RateLimits
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(SignIn, context => PerAddress(context, o => o.SignIn));
+            limiter.AddPolicy(SchoolSignIn, context => Limit(context, o => o.SignIn, Address(context), countReads: true));
             limiter.AddPolicy(PasswordReset, context => PerAddress(context, o => o.PasswordReset));
             limiter.AddPolicy(Reports, context => Limit(context, o => o.Reports,
                 context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId ? "user:" + userId : "address:" + Address(context)));
@@ -40,9 +43,9 @@ public static class RateLimits
 
     private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static RateLimitPartition<string> Limit(HttpContext context, Func<RateLimitOptions, RateLimitRule> select, string key)
+    private static RateLimitPartition<string> Limit(HttpContext context, Func<RateLimitOptions, RateLimitRule> select, string key, bool countReads = false)
     {
-        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        if (!countReads && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
             return RateLimitPartition.GetNoLimiter("read");
         var rule = select(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
         return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
