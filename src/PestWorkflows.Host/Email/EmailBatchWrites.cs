@@ -29,15 +29,14 @@ internal sealed class EmailBatchWrites(AppDbContext db)
         // Only what reconciling an earlier attempt changed is tracked.
         if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(CancellationToken.None);
         db.ChangeTracker.Clear();
-        await RecordAsync(finished);
+        await RecordAsync(finished, transaction.GetDbTransaction());
         if (reserve.Count > 0) await ReserveAsync(reserve, transaction.GetDbTransaction());
         await transaction.CommitAsync(CancellationToken.None);
     }
 
     private async Task ReserveAsync(IReadOnlyList<(EmailMessage Email, EmailAttempt Attempt)> reserve, DbTransaction transaction)
     {
-        await using var insert = db.Database.GetDbConnection().CreateCommand();
-        insert.Transaction = transaction;
+        await using var insert = Command(transaction);
         var values = new List<string>(reserve.Count);
         for (var i = 0; i < reserve.Count; i++)
         {
@@ -60,43 +59,74 @@ internal sealed class EmailBatchWrites(AppDbContext db)
                 ids[reader.GetString(1)] = reader.GetInt64(0);
         foreach (var (_, attempt) in reserve) attempt.Id = ids[attempt.EmailId];
 
-        var emailIds = reserve.Select(r => r.Email.Id).ToList();
-        await db.Emails.Where(e => emailIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
-            .SetProperty(e => e.Status, EmailStatus.Sending)
-            .SetProperty(e => e.Attempts, e => e.Attempts + 1), CancellationToken.None);
+        await using var update = Command(transaction);
+        update.CommandText = $"""UPDATE email_messages SET "Status" = @status, "Attempts" = "Attempts" + 1 WHERE "Id" IN ({In(update, reserve.Select(r => r.Email.Id))})""";
+        Add(update, "@status", nameof(EmailStatus.Sending));
+        await update.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>
     /// One UPDATE per distinct outcome (usually one: all accepted). A <c>Marked</c> attempt's finish time was
     /// written by its mark (<see cref="EmailAttemptMarks"/>), so a sent email's time comes from its attempt.
     /// </summary>
-    private async Task RecordAsync(IReadOnlyList<(EmailMessage Email, EmailAttempt Attempt, bool Marked)> finished)
+    private async Task RecordAsync(IReadOnlyList<(EmailMessage Email, EmailAttempt Attempt, bool Marked)> finished, DbTransaction transaction)
     {
         foreach (var group in finished.GroupBy(f => (f.Attempt.Outcome, f.Attempt.Error, FinishedAt: f.Marked ? null : f.Attempt.FinishedAt)))
         {
-            var ids = group.Select(f => f.Attempt.Id).ToList();
-            var (outcome, error, finishedAt) = group.Key;
-            await db.EmailAttempts.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.Outcome, outcome)
-                .SetProperty(a => a.Error, error)
-                .SetProperty(a => a.FinishedAt, a => a.FinishedAt ?? finishedAt), CancellationToken.None);
+            await using var update = Command(transaction);
+            update.CommandText = $"""
+                UPDATE email_attempts SET "Outcome" = @outcome, "Error" = @error, "FinishedAt" = COALESCE("FinishedAt", @finished)
+                WHERE "Id" IN ({In(update, group.Select(f => (object)f.Attempt.Id))})
+                """;
+            Add(update, "@outcome", group.Key.Outcome.ToString());
+            Add(update, "@error", group.Key.Error);
+            AddTime(update, "@finished", group.Key.FinishedAt);
+            await update.ExecuteNonQueryAsync(CancellationToken.None);
         }
         foreach (var group in finished.GroupBy(f => (f.Email.Status, f.Email.LastError, f.Email.NextAttemptAt, Sent: f.Email.SentAt is not null)))
         {
-            var ids = group.Select(f => f.Email.Id).ToList();
-            var (status, lastError, nextAttemptAt, sent) = group.Key;
-            if (sent)
-                await db.Emails.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s
-                    .SetProperty(e => e.Status, status)
-                    .SetProperty(e => e.LastError, lastError)
-                    .SetProperty(e => e.NextAttemptAt, nextAttemptAt)
-                    .SetProperty(e => e.SentAt, e => db.EmailAttempts.Where(a => a.EmailId == e.Id && a.Number == e.Attempts).Select(a => a.FinishedAt).FirstOrDefault()), CancellationToken.None);
-            else
-                await db.Emails.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s
-                    .SetProperty(e => e.Status, status)
-                    .SetProperty(e => e.LastError, lastError)
-                    .SetProperty(e => e.NextAttemptAt, nextAttemptAt), CancellationToken.None);
+            await using var update = Command(transaction);
+            var sentAt = group.Key.Sent
+                ? """, "SentAt" = (SELECT a."FinishedAt" FROM email_attempts a WHERE a."EmailId" = email_messages."Id" AND a."Number" = email_messages."Attempts")"""
+                : "";
+            update.CommandText = $"""
+                UPDATE email_messages SET "Status" = @status, "LastError" = @error, "NextAttemptAt" = @next{sentAt}
+                WHERE "Id" IN ({In(update, group.Select(f => f.Email.Id))})
+                """;
+            Add(update, "@status", group.Key.Status.ToString());
+            Add(update, "@error", group.Key.LastError);
+            AddTime(update, "@next", group.Key.NextAttemptAt);
+            await update.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    private DbCommand Command(DbTransaction transaction)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>Adds one parameter per value and answers the list for <c>IN (...)</c>.</summary>
+    private static string In<T>(DbCommand command, IEnumerable<T> values)
+    {
+        var names = new List<string>();
+        foreach (var value in values)
+        {
+            var name = $"@in{names.Count}";
+            Add(command, name, value);
+            names.Add(name);
+        }
+        return string.Join(", ", names);
+    }
+
+    private void AddTime(DbCommand command, string name, DateTimeOffset? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = db.Database.IsSqlite() ? System.Data.DbType.Int64 : System.Data.DbType.DateTimeOffset;
+        parameter.Value = value is { } at ? StoredTime(db, at) : DBNull.Value;
+        command.Parameters.Add(parameter);
     }
 
     private static void Add(DbCommand command, string name, object? value)
