@@ -25,7 +25,7 @@ internal sealed class EmailAttemptMarks : IAsyncDisposable
     private readonly AppDbContext _db;
     private readonly DbCommand _move;
     private readonly DbCommand? _light, _restore;
-    private readonly DbParameter _id, _from, _to, _error;
+    private readonly DbParameter _id, _from, _to, _error, _finished;
 
     private EmailAttemptMarks(AppDbContext db, string boot, long? synchronous)
     {
@@ -33,7 +33,7 @@ internal sealed class EmailAttemptMarks : IAsyncDisposable
         Boot = boot;
         var connection = db.Database.GetDbConnection();
         _move = connection.CreateCommand();
-        _move.CommandText = """UPDATE email_attempts SET "Outcome" = @to, "Error" = @error WHERE "Id" = @id AND "Outcome" = @from""";
+        _move.CommandText = """UPDATE email_attempts SET "Outcome" = @to, "Error" = @error, "FinishedAt" = @finished WHERE "Id" = @id AND "Outcome" = @from""";
         if (synchronous is { } restore)
         {
             // SQLite: synchronous is per connection and may change between statements; set back after each mark.
@@ -43,6 +43,7 @@ internal sealed class EmailAttemptMarks : IAsyncDisposable
             _restore.CommandText = $"PRAGMA synchronous = {restore}";
         }
         _id = Add("@id", System.Data.DbType.Int64); _from = Add("@from", System.Data.DbType.String); _to = Add("@to", System.Data.DbType.String); _error = Add("@error", System.Data.DbType.String);
+        _finished = Add("@finished", db.Database.IsSqlite() ? System.Data.DbType.Int64 : System.Data.DbType.DateTimeOffset);
         DbParameter Add(string name, System.Data.DbType type)
         {
             var p = _move.CreateParameter();
@@ -74,9 +75,13 @@ internal sealed class EmailAttemptMarks : IAsyncDisposable
     /// </summary>
     public static bool Survived(string? marksBoot) => marksBoot is not null && (marksBoot == Durable || marksBoot == CurrentBoot());
 
-    /// <summary>Moves the attempt from one state to the next, committed; false when it was no longer in <paramref name="from"/>.</summary>
-    public async Task<bool> MoveAsync(long attemptId, EmailAttemptOutcome from, EmailAttemptOutcome to, string? error, CancellationToken ct)
+    /// <summary>
+    /// Moves the attempt from one state to the next, committed, with its finish time when it has ended; false
+    /// when it was no longer in <paramref name="from"/>.
+    /// </summary>
+    public async Task<bool> MoveAsync(long attemptId, EmailAttemptOutcome from, EmailAttemptOutcome to, string? error, DateTimeOffset? finishedAt, CancellationToken ct)
     {
+        _finished.Value = finishedAt is { } at ? EmailBatchWrites.StoredTime(_db, at) : DBNull.Value;
         _id.Value = attemptId;
         _from.Value = from.ToString();
         _to.Value = to.ToString();

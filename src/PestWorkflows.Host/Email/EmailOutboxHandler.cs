@@ -76,8 +76,10 @@ public sealed class EmailOutboxHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var marks = await EmailAttemptMarks.OpenAsync(db, ct);
+        var writes = new EmailBatchWrites(db);
         var wanted = emailIds.OfType<string>().Distinct().ToList();
-        var emails = await db.Emails.Include(e => e.AttemptLog).Include(e => e.Attachments).AsSplitQuery()
+        // Not tracked: the batch writes set-based (EmailBatchWrites); reconciling attaches what it changes.
+        var emails = await db.Emails.AsNoTracking().Include(e => e.AttemptLog).Include(e => e.Attachments).AsSplitQuery()
             .Where(e => wanted.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
 
         var toSend = new List<int>();
@@ -93,39 +95,48 @@ public sealed class EmailOutboxHandler(
         }
         if (toSend.Count == 0)
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            await writes.CommitAsync([], []);
             return results;
         }
 
         await using var session = await transport.OpenSessionAsync(ct);
+        var finished = new List<(EmailMessage Email, EmailAttempt Attempt, bool Marked)>(ChunkSize);
         foreach (var chunk in toSend.Chunk(ChunkSize))
         {
             var now = clock.GetUtcNow();
-            var attempts = new EmailAttempt[chunk.Length];
-            for (var j = 0; j < chunk.Length; j++)
+            var reserve = new List<(EmailMessage Email, EmailAttempt Attempt)>(chunk.Length);
+            foreach (var i in chunk)
             {
-                var email = emails[emailIds[chunk[j]]!];
-                attempts[j] = new EmailAttempt { EmailId = email.Id, Number = email.Attempts + 1, StartedAt = now, Outcome = EmailAttemptOutcome.Reserved, MarksBoot = marks.Boot };
-                email.AttemptLog.Add(attempts[j]);
-                email.Attempts = attempts[j].Number;
-                email.Status = EmailStatus.Sending;
+                var email = emails[emailIds[i]!];
+                reserve.Add((email, new EmailAttempt { EmailId = email.Id, Number = email.Attempts + 1, StartedAt = now, Outcome = EmailAttemptOutcome.Reserved, MarksBoot = marks.Boot }));
             }
             // One commit: the outcomes of the chunk before and this chunk's reservations.
-            await db.SaveChangesAsync(CancellationToken.None);
+            await writes.CommitAsync(finished, reserve);
+            finished.Clear();
+            foreach (var (email, attempt) in reserve)
+            {
+                email.Attempts = attempt.Number;
+                email.Status = EmailStatus.Sending;
+            }
             for (var j = 0; j < chunk.Length; j++)
             {
                 var i = chunk[j];
+                var (email, attempt) = reserve[j];
                 // Shutting down, or the claim is running out (a slow server): the rest waits for the next attempt.
                 if (ct.IsCancellationRequested || clock.GetUtcNow() > messages[i].StartBy)
                 {
-                    results[i] = Interrupt(emails[emailIds[i]!], attempts[j]);
+                    results[i] = Interrupt(email, attempt);
+                    finished.Add((email, attempt, false));
                     continue;
                 }
-                results[i] = await SendAsync(session, marks, db, emails[emailIds[i]!], attempts[j], messages[i], ct);
+                var (result, marked) = await SendAsync(session, marks, email, attempt, messages[i], ct);
+                results[i] = result;
+                // Taken over by another dispatcher: this batch writes nothing more about it.
+                if (marked is { } m) finished.Add((email, attempt, m));
             }
         }
         // Not cancellable: the attempts happened.
-        await db.SaveChangesAsync(CancellationToken.None);
+        await writes.CommitAsync(finished, []);
         ct.ThrowIfCancellationRequested();
         return results;
     }
@@ -136,12 +147,14 @@ public sealed class EmailOutboxHandler(
         if (email.Status is EmailStatus.Sent or EmailStatus.Failed or EmailStatus.Uncertain or EmailStatus.Resent) return OutboxResult.Done;
         var last = email.AttemptLog.OrderBy(a => a.Number).LastOrDefault();
         if (last is null) return null;
+        // Loaded without tracking; what is settled here is saved with the batch's first commit.
+        db.Attach(email);
         var now = clock.GetUtcNow();
         switch (last.Outcome)
         {
             case EmailAttemptOutcome.Reserved when EmailAttemptMarks.Survived(last.MarksBoot):
                 // Never handed over. Conditional, so a dispatcher still sending this batch cannot hand it over after this.
-                if (!await marks.MoveAsync(last.Id, EmailAttemptOutcome.Reserved, EmailAttemptOutcome.Interrupted, NeverHandedOver, ct))
+                if (!await marks.MoveAsync(last.Id, EmailAttemptOutcome.Reserved, EmailAttemptOutcome.Interrupted, NeverHandedOver, now, ct))
                 {
                     db.Entry(email).State = EntityState.Detached;
                     return OutboxResult.Retry("Another dispatcher is sending this email.");
@@ -195,7 +208,8 @@ public sealed class EmailOutboxHandler(
         }
     }
 
-    private async Task<OutboxResult> SendAsync(IEmailSession session, EmailAttemptMarks marks, AppDbContext db, EmailMessage email, EmailAttempt attempt, OutboxMessage message, CancellationToken ct)
+    /// <summary>Sends one reserved email; <c>Marked</c>: whether a mark wrote its outcome, null when another dispatcher took it over.</summary>
+    private async Task<(OutboxResult Result, bool? Marked)> SendAsync(IEmailSession session, EmailAttemptMarks marks, EmailMessage email, EmailAttempt attempt, OutboxMessage message, CancellationToken ct)
     {
         var handedOver = false;
         var takenOver = false;
@@ -203,7 +217,7 @@ public sealed class EmailOutboxHandler(
         {
             await session.SendAsync(EmailComposer.Compose(email), async token =>
             {
-                if (!await marks.MoveAsync(attempt.Id, EmailAttemptOutcome.Reserved, EmailAttemptOutcome.InProgress, null, token))
+                if (!await marks.MoveAsync(attempt.Id, EmailAttemptOutcome.Reserved, EmailAttemptOutcome.InProgress, null, null, token))
                 {
                     takenOver = true;
                     throw new EmailHandoverTakenOverException();
@@ -214,29 +228,26 @@ public sealed class EmailOutboxHandler(
         }
         catch (Exception) when (takenOver)
         {
-            // The other dispatcher owns the email now; this batch writes nothing more about it.
-            db.Entry(attempt).State = EntityState.Detached;
-            db.Entry(email).State = EntityState.Detached;
-            return OutboxResult.Retry("Another dispatcher took this email over.");
+            return (OutboxResult.Retry("Another dispatcher took this email over."), null);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down: if the content may have gone out the attempt stays InProgress for the next start to settle.
-            return handedOver ? OutboxResult.Retry("Stopped while handing over.") : Interrupt(email, attempt);
+            return handedOver ? (OutboxResult.Retry("Stopped while handing over."), null) : (Interrupt(email, attempt), false);
         }
         catch (Exception e)
         {
-            return await RecordFailureAsync(marks, email, attempt, handedOver, e, message);
+            return (await RecordFailureAsync(marks, email, attempt, handedOver, e, message), handedOver);
         }
 
-        await marks.MoveAsync(attempt.Id, EmailAttemptOutcome.InProgress, EmailAttemptOutcome.Accepted, null, CancellationToken.None);
         var sent = clock.GetUtcNow();
+        await marks.MoveAsync(attempt.Id, EmailAttemptOutcome.InProgress, EmailAttemptOutcome.Accepted, null, sent, CancellationToken.None);
         attempt.Outcome = EmailAttemptOutcome.Accepted;
         attempt.FinishedAt = sent;
         email.Status = EmailStatus.Sent;
         email.SentAt = sent;
         email.NextAttemptAt = null;
-        return OutboxResult.Done;
+        return (OutboxResult.Done, true);
     }
 
     /// <summary>A reserved attempt that was not started (shutting down): sent again on the next attempt.</summary>
@@ -279,7 +290,7 @@ public sealed class EmailOutboxHandler(
             result = OutboxResult.Retry(attempt.Error);
         }
         if (handedOver)
-            await marks.MoveAsync(attempt.Id, EmailAttemptOutcome.InProgress, attempt.Outcome, attempt.Error, CancellationToken.None);
+            await marks.MoveAsync(attempt.Id, EmailAttemptOutcome.InProgress, attempt.Outcome, attempt.Error, attempt.FinishedAt, CancellationToken.None);
         logger.LogWarning(e, "Email {EmailId} attempt {Attempt}: {Outcome}", email.Id, attempt.Number, attempt.Outcome);
         return result;
     }

@@ -63,6 +63,7 @@ public sealed class EmailBatchTests : IDisposable
         using var smtp = new BatchSmtpServer { Refuse = line => line.Contains("bestaat.niet@", StringComparison.Ordinal) };
         await using var app = App(smtp.Port);
         var emails = await EnqueueAsync(app, [.. Parents(3), "bestaat.niet@example.test", .. Parents(6)[3..]]);
+        var sentAt = _clock.GetUtcNow();
 
         Assert.Equal(7, await DispatchAsync(app));
         _clock.Advance(TimeSpan.FromHours(2));
@@ -75,13 +76,13 @@ public sealed class EmailBatchTests : IDisposable
         foreach (var email in emails.Where(e => e != refused))
         {
             var stored = await EmailAsync(app, email.Id);
-            Assert.Equal((EmailStatus.Sent, 1), (stored.Status, stored.Attempts));
-            Assert.Equal([EmailAttemptOutcome.Accepted], stored.AttemptLog.Select(a => a.Outcome));
+            Assert.Equal((EmailStatus.Sent, 1, sentAt), (stored.Status, stored.Attempts, stored.SentAt));
+            Assert.Equal([(EmailAttemptOutcome.Accepted, sentAt)], stored.AttemptLog.Select(a => (a.Outcome, a.FinishedAt)));
         }
         var failed = await EmailAsync(app, refused.Id);
         Assert.Equal(EmailStatus.Failed, failed.Status);
         Assert.StartsWith("De mailserver weigert het bericht (550)", failed.LastError);
-        Assert.Equal([EmailAttemptOutcome.Rejected], failed.AttemptLog.Select(a => a.Outcome));
+        Assert.Equal([(EmailAttemptOutcome.Rejected, sentAt)], failed.AttemptLog.Select(a => (a.Outcome, a.FinishedAt)));
     }
 
     [Fact]
