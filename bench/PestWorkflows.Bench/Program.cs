@@ -55,7 +55,10 @@ public static class BenchmarkNames
     /// <summary>(f) emails per second from the outbox to a loopback SMTP server, against a bare MailKit loop.</summary>
     public const string Email = "email";
 
-    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages, Email];
+    /// <summary>(g) the user's path (report, list, complete step 1) through the built host over HTTP at 1 and 32 clients.</summary>
+    public const string Http = "http";
+
+    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages, Email, Http];
 }
 
 /// <summary>Keys of <see cref="BenchmarkResult.Extra"/> that Program.cs reads itself.</summary>
@@ -100,6 +103,7 @@ public static class Program
         new EngineBenchmark(SqliteSynchronous.Normal),
         new PagesBenchmark(),
         new EmailBenchmark(),
+        new HttpBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -198,7 +202,7 @@ internal sealed record CommandLine(bool Quick, string? Only, string? OutPath, st
         """
         usage: dotnet run -c Release --project bench/PestWorkflows.Bench -- [options]
           --quick              short smoke run (tests/CI); default is the full run
-          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages | email
+          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages | email | http
           --out <file>         JSON results file (default: <repo>/bench/results.json)
           --work-dir <dir>     folder for temporary databases (default: <repo>/bench/.work)
           -h, --help           this text
