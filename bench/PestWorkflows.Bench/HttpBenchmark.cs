@@ -33,8 +33,8 @@ public sealed class HttpBenchmark : IBenchmarkPart
 
     public async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken ct)
     {
-        var levels = options.Quick ? new[] { (Clients: 1, Paths: 10), (Clients: 32, Paths: 64) } : [(1, 300), (32, 1_600)];
-        var warmUp = options.Quick ? 10 : 200;
+        var levels = options.Quick ? new[] { (Clients: 1, Paths: 10), (Clients: 32, Paths: 64) } : [(1, 200), (32, 640)];
+        var warmUp = options.Quick ? 10 : 100;
         var repoRoot = Program.FindRepoRoot() ?? throw new InvalidOperationException("the repository (PestWorkflows.sln) was not found");
         var folder = Path.Combine(options.WorkDirectory, "http-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);

@@ -127,7 +127,7 @@ public sealed class StepAtomicityTests
         {
             if (effect is not HumanTaskCompleted completed) return;
             var onConnection = new AppDbContextOnConnection(PestWorkflows.Engine.DatabaseProvider.Sqlite);
-            await using var db = onConnection.Create(step);
+            var db = onConnection.For(step);
             Seen[completed.TaskId] = await db.Tasks.Where(t => t.Id == completed.TaskId).Select(t => t.ValuesJson).SingleAsync(ct);
         }
     }
@@ -145,7 +145,7 @@ public sealed class StepAtomicityTests
         {
             if (effect is not HumanTaskCompleted completed || completed.TaskId != TaskId) return;
             var onConnection = new AppDbContextOnConnection(PestWorkflows.Engine.DatabaseProvider.Sqlite);
-            await using var db = onConnection.Create(step);
+            var db = onConnection.For(step);
             await db.Tasks.Where(t => t.Id == completed.TaskId)
                 .ExecuteUpdateAsync(x => x.SetProperty(t => t.AssigneeUserId, ToUserId).SetProperty(t => t.Revision, t => t.Revision + 1), ct);
         }
