@@ -53,6 +53,8 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
     private static readonly Rule Designer = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
     /// <summary>The designer on one of De Regenboog's definitions or instances.</summary>
     private static readonly Rule DesignerRecord = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader], OtherSchool: true, Outsider: true);
+    /// <summary>The host process's runtime counters: any school's admin (nothing of a school in them).</summary>
+    private static readonly Rule AdminOnly = new(WrongRoles: [HostApp.Coordinator, HostApp.Leader, HostApp.Teacher1]);
     /// <summary>The local mailbox: the admin, in Development only.</summary>
     private static readonly Rule Mailbox = new(WrongRoles: [HostApp.Coordinator, HostApp.Leader, HostApp.Teacher1], OtherSchool: true, Outsider: true);
 
@@ -87,6 +89,7 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["GET /api/cases/{caseId}/documents/{documentId}"] = Case,
         ["GET /api/cases/{caseId}/emails"] = CaseEmails,
         ["GET /api/cases/{caseId}/emails/{emailId}"] = CaseEmails,
+        ["GET /api/diagnostics/runtime"] = AdminOnly,
         ["GET /api/tasks"] = Staff,
         ["GET /api/tasks/{id}"] = Case,
         ["POST /api/tasks/{id}/claim"] = Case,
