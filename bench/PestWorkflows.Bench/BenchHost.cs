@@ -84,9 +84,12 @@ public sealed class BenchHost : IAsyncDisposable
         throw new InvalidOperationException($"the host did not answer GET /health within {StartTimeout.TotalSeconds} s:\n{output}");
     }
 
-    /// <summary>The host's build output of the configuration this bench was built in (Release for `dotnet run -c Release`).</summary>
+    /// <summary>The host's build output of the configuration this bench was built in (Release for `dotnet run -c Release`),
+    /// or the one <c>BENCH_HOST_DLL</c> names.</summary>
     private static string FindHostDll(string repoRoot)
     {
+        // Another build of the host (e.g. a copy of the bin folder before a change) to compare in one sitting.
+        if (Environment.GetEnvironmentVariable("BENCH_HOST_DLL") is { Length: > 0 } other) return Path.GetFullPath(other);
         var own = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
         var candidates = new[] { own, own == "Release" ? "Debug" : "Release" }
             .Select(c => Path.Combine(repoRoot, "src", "PestWorkflows.Host", "bin", c, "net10.0", "PestWorkflows.Host.dll")).ToList();

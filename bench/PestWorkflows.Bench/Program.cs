@@ -57,7 +57,10 @@ public static class BenchmarkNames
     /// <summary>(g) the jaarevaluatie's queries over 10,000 and 100,000 cases in SQLite.</summary>
     public const string Annual = "annual";
 
-    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages, Email, Annual];
+    /// <summary>(h) the user's path (report, list, complete step 1) through the built host over HTTP at 1 and 32 clients.</summary>
+    public const string Http = "http";
+
+    public static readonly IReadOnlyList<string> All = [Engine, EngineNormal, Sqlite, SqliteNormal, WorkflowCore, Pages, Email, Annual, Http];
 }
 
 /// <summary>Keys of <see cref="BenchmarkResult.Extra"/> that Program.cs reads itself.</summary>
@@ -103,6 +106,7 @@ public static class Program
         new PagesBenchmark(),
         new EmailBenchmark(),
         new AnnualReportBenchmark(),
+        new HttpBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -201,7 +205,7 @@ internal sealed record CommandLine(bool Quick, string? Only, string? OutPath, st
         """
         usage: dotnet run -c Release --project bench/PestWorkflows.Bench -- [options]
           --quick              short smoke run (tests/CI); default is the full run
-          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages | email | annual
+          --only <part>        run one part: sqlite | sqlite-normal | workflowcore | engine | engine-normal | pages | email | annual | http
           --out <file>         JSON results file (default: <repo>/bench/results.json)
           --work-dir <dir>     folder for temporary databases (default: <repo>/bench/.work)
           -h, --help           this text
@@ -294,6 +298,7 @@ internal sealed record Report(
         BenchmarkNames.Pages => "(e) pages",
         BenchmarkNames.Email => "(f) email outbox",
         BenchmarkNames.Annual => "(g) jaarevaluatie",
+        BenchmarkNames.Http => "(h) http",
         _ => name,
     };
 

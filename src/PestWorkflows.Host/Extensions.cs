@@ -11,6 +11,7 @@ using PestWorkflows.Engine;
 using PestWorkflows.Engine.Runtime;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
+using PestWorkflows.Host.Diagnostics;
 using PestWorkflows.Host.Email;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Inbox;
@@ -170,6 +171,7 @@ public static class Extensions
         app.MapDocumentsApi();
         app.MapCaseEmailsApi();
         app.MapAuditApi();
+        app.MapRuntimeCountersApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

@@ -25,6 +25,7 @@ internal sealed class SqliteStepSessions(DbContextOptions<SqliteWorkflowDbContex
     private const int MaxIdle = 16;
 
     private readonly ConcurrentStack<SqliteWorkflowDbContext> _idle = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile bool _disposed;
 
     public async ValueTask<WorkflowDbContext> RentAsync(CancellationToken ct)
@@ -43,6 +44,17 @@ internal sealed class SqliteStepSessions(DbContextOptions<SqliteWorkflowDbContex
         }
         return db;
     }
+
+    /// <summary>
+    /// Waits for this process's turn to write a step. SQLite lets one transaction write at a time; steps
+    /// that began their transactions together waited for each other in SQLite's busy handler, which
+    /// sleeps and polls (up to 100 ms a sleep), so under load a step waited far longer than the writes
+    /// before it took. Queued here, the next step starts the moment the last one commits. Writers outside
+    /// the runtime (the host's own saves, other processes) still meet it through the busy timeout.
+    /// </summary>
+    public Task EnterWriterAsync(CancellationToken ct) => _writer.WaitAsync(ct);
+
+    public void ExitWriter() => _writer.Release();
 
     public async ValueTask ReturnAsync(WorkflowDbContext db)
     {

@@ -274,40 +274,49 @@ public sealed class WorkflowRuntime(
         List<string>? events = null;
         var otherRows = false;
 
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var writer = db is SqliteWorkflowDbContext ? _sessions : null;
+        if (writer is not null) await writer.EnterWriterAsync(ct);
+        try
         {
-            var written = previous is null
-                ? await store.InsertInstanceAsync(db, instance, ct)
-                : await store.UpdateInstanceAsync(db, instance, previous, previous.Revision, ct);
-            if (written != InstanceWrite.Applied)
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                await transaction.RollbackAsync(ct);
-                return written == InstanceWrite.Duplicate
-                    ? WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' exists already.")
-                    : WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' was changed by another step; nothing was applied.");
-            }
+                var written = previous is null
+                    ? await store.InsertInstanceAsync(db, instance, ct)
+                    : await store.UpdateInstanceAsync(db, instance, previous, previous.Revision, ct);
+                if (written != InstanceWrite.Applied)
+                {
+                    await transaction.RollbackAsync(ct);
+                    return written == InstanceWrite.Duplicate
+                        ? WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' exists already.")
+                        : WorkflowRunResult.Conflict(state.InstanceId, $"Instance '{state.InstanceId}' was changed by another step; nothing was applied.");
+                }
 
-            // From here on the instance is ours until commit, so what was read before the step is current.
-            var executions = await ExecutionRecordsAsync(db, store, run, knownOutputs, ct);
-            await store.WriteRowsAsync(db, run.RemovedBookmarkIds, now, newBookmarks, journal, executions, ct);
+                // From here on the instance is ours until commit, so what was read before the step is current.
+                var executions = await ExecutionRecordsAsync(db, store, run, knownOutputs, ct);
+                await store.WriteRowsAsync(db, run.RemovedBookmarkIds, now, newBookmarks, journal, executions, ct);
 
-            if (run.StepEffects.Count > 0)
-            {
-                // Events published by this step become outbox rows of the step: delivered once it has
-                // committed, within the instance's tenant, one delivery deeper than the one that resumed it.
-                foreach (var effect in run.StepEffects)
-                    if (effect is PublishedEvent published)
-                        (events ??= []).Add(Outbox.Add(db, PublishedEventOutboxHandler.TypeName, state.TenantId,
-                            JsonSerializer.Serialize(new PublishedEventDelivery(published.EventName, published.CorrelationId, published.WorkflowInstanceId,
-                                published.Payload, run.Actor, run.EventDepth + 1), PublishedEventOutboxHandler.Json), state.InstanceId).Id);
-                var handlers = services.GetServices<IStepEffectHandler>().ToList();
-                foreach (var effect in run.StepEffects)
-                foreach (var handler in handlers)
-                    await handler.ApplyAsync(db, run, effect, ct);
-                otherRows = db.ChangeTracker.Entries<OutboxMessageRecord>().Count(e => e.State == EntityState.Added) > (events?.Count ?? 0);
-                if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+                if (run.StepEffects.Count > 0)
+                {
+                    // Events published by this step become outbox rows of the step: delivered once it has
+                    // committed, within the instance's tenant, one delivery deeper than the one that resumed it.
+                    foreach (var effect in run.StepEffects)
+                        if (effect is PublishedEvent published)
+                            (events ??= []).Add(Outbox.Add(db, PublishedEventOutboxHandler.TypeName, state.TenantId,
+                                JsonSerializer.Serialize(new PublishedEventDelivery(published.EventName, published.CorrelationId, published.WorkflowInstanceId,
+                                    published.Payload, run.Actor, run.EventDepth + 1), PublishedEventOutboxHandler.Json), state.InstanceId).Id);
+                    var handlers = services.GetServices<IStepEffectHandler>().ToList();
+                    foreach (var effect in run.StepEffects)
+                    foreach (var handler in handlers)
+                        await handler.ApplyAsync(db, run, effect, ct);
+                    otherRows = db.ChangeTracker.Entries<OutboxMessageRecord>().Count(e => e.State == EntityState.Added) > (events?.Count ?? 0);
+                    if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+                }
+                await transaction.CommitAsync(ct);
             }
-            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            writer?.ExitWriter();
         }
 
         if (logger.IsEnabled(LogLevel.Debug))

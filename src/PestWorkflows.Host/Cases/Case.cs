@@ -76,4 +76,10 @@ public static class PupilRoles
         PupilRole.Helper => "helper",
         _ => "onbekend",
     };
+
+    /// <summary>The API takes the English names; the message names each with what a Dutch reader calls it.</summary>
+    public static readonly string ChooseMessage = "Kies een rol: " + string.Join(", ", Enum.GetValues<PupilRole>().SkipLast(1).Select(Named))
+        + " of " + Named(Enum.GetValues<PupilRole>()[^1]) + ".";
+
+    private static string Named(PupilRole role) => $"{role} ({Dutch(role)})";
 }

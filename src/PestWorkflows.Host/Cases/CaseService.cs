@@ -51,7 +51,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
             if (string.IsNullOrWhiteSpace(pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Kies een leerling."];
             else if (!known.Contains(pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Deze leerling is niet bekend op deze school."];
             else if (request.Pupils.Take(i).Any(p => p?.PupilId == pupil.PupilId)) errors[$"pupils[{i}].pupilId"] = ["Deze leerling staat er al in."];
-            if (pupil.Role is null) errors[$"pupils[{i}].role"] = ["Kies een rol: Bullied, Bully, Follower, Helper of Unknown."];
+            if (pupil.Role is null) errors[$"pupils[{i}].role"] = [PupilRoles.ChooseMessage];
         }
         return errors;
     }

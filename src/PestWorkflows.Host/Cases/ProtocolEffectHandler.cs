@@ -21,7 +21,7 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
     public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
         if (effect is not (CaseReported or HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent)) return;
-        await using var db = appDb.Create(step);
+        var db = appDb.For(step);
         if (effect is CaseReported reported)
         {
             db.Cases.Add(reported.Case);

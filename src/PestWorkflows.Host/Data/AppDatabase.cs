@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using PestWorkflows.Engine;
@@ -35,19 +36,45 @@ public static class AppDatabase
 }
 
 /// <summary>
-/// Opens an <see cref="AppDbContext"/> on the connection and transaction of a workflow step, so
-/// case and task rows commit (or roll back) with the step.
+/// The <see cref="AppDbContext"/> on the connection and transaction of a workflow step, so case and
+/// task rows commit (or roll back) with the step. One context per step context, kept with it and
+/// shared by every handler of the step (and what they call), not one per effect: on SQLite a new EF
+/// context registers EF's SQL functions on the step's open connection, and SQLite then discards every
+/// statement prepared on it, the engine's kept statements included, so the next step prepared them all
+/// again. Callers do not dispose it; what they add they save before they return, in the step's transaction.
 /// </summary>
 public sealed class AppDbContextOnConnection(DatabaseProvider provider)
 {
-    public AppDbContext Create(WorkflowDbContext step)
+    private readonly ConditionalWeakTable<WorkflowDbContext, StepAppDb> _byStep = new();
+
+    public AppDbContext For(WorkflowDbContext step)
     {
         var connection = step.Database.GetDbConnection();
-        AppDbContext db = provider == DatabaseProvider.Postgres
-            ? new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connection).Options)
-            : new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).Options);
-        if (step.Database.CurrentTransaction?.GetDbTransaction() is DbTransaction transaction)
-            db.Database.UseTransaction(transaction);
-        return db;
+        var transaction = step.Database.CurrentTransaction?.GetDbTransaction();
+        // A pooled step context may come back with another connection object; a context is bound to one.
+        if (!_byStep.TryGetValue(step, out var kept) || !ReferenceEquals(kept.Db.Database.GetDbConnection(), connection))
+        {
+            kept = new StepAppDb(Create(connection));
+            _byStep.AddOrUpdate(step, kept);
+        }
+        if (transaction is null || !ReferenceEquals(kept.Transaction, transaction))
+        {
+            // A new step: what the context tracked belongs to the last one (committed or rolled back).
+            kept.Db.ChangeTracker.Clear();
+            kept.Db.Database.UseTransaction(null);
+            if (transaction is not null) kept.Db.Database.UseTransaction(transaction);
+            kept.Transaction = transaction;
+        }
+        return kept.Db;
+    }
+
+    private AppDbContext Create(DbConnection connection) => provider == DatabaseProvider.Postgres
+        ? new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connection).Options)
+        : new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).Options);
+
+    private sealed class StepAppDb(AppDbContext db)
+    {
+        public AppDbContext Db { get; } = db;
+        public DbTransaction? Transaction { get; set; }
     }
 }

@@ -20,11 +20,9 @@ public sealed class EmailOutbox(AppDbContextOnConnection appDb, Outbox outbox, T
     public async Task<EmailMessage> EnqueueAsync(WorkflowDbContext step, OutgoingEmail email, string? workflowInstanceId, CancellationToken ct)
     {
         var row = NewMessage(email);
-        await using (var db = appDb.Create(step))
-        {
-            db.Emails.Add(row);
-            await db.SaveChangesAsync(ct);
-        }
+        var db = appDb.For(step);
+        db.Emails.Add(row);
+        await db.SaveChangesAsync(ct);
         outbox.Add(step, EmailOutboxHandler.TypeName, TenantOf(email), Payload(row), workflowInstanceId);
         return row;
     }

@@ -17,7 +17,7 @@ public sealed class NewTaskStaffEmails(AppDbContextOnConnection appDb, StaffEmai
     public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
         if (effect is not HumanTaskCreated created) return;
-        await using var db = appDb.Create(step);
+        var db = appDb.For(step);
         var @case = await db.Cases.Where(c => c.WorkflowInstanceId == run.State.InstanceId).Select(c => new { c.Id, c.SchoolId }).FirstOrDefaultAsync(ct);
         if (@case is null) return; // not a case (a test workflow, the designer's test run)
 

@@ -31,7 +31,7 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
             return;
         }
         if (effect is not ParentsEmailRequested request) return;
-        await using var db = appDb.Create(step);
+        var db = appDb.For(step);
         var @case = await db.Cases.Include(c => c.Pupils).FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
         if (@case is null) return; // not a case (a designer's test run)
         var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == @case.SchoolId, ct);
@@ -139,7 +139,7 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
     /// </summary>
     private async Task InviteToMdoAsync(WorkflowDbContext step, WorkflowExecutionContext run, MdoInvitationRequested request, CancellationToken ct)
     {
-        await using var db = appDb.Create(step);
+        var db = appDb.For(step);
         var @case = await db.Cases.Include(c => c.Pupils).FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
         if (@case is null) return;
         var now = clock.GetUtcNow();

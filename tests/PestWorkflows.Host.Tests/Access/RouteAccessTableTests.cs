@@ -59,6 +59,8 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
     private static readonly Rule AnnualReport = new(WrongRoles: [HostApp.Teacher1]);
     /// <summary>The board's view of every school: the admin.</summary>
     private static readonly Rule BoardReport = new(WrongRoles: [HostApp.Teacher1, HostApp.Coordinator, HostApp.Leader]);
+    /// <summary>The host process's runtime counters: any school's admin (nothing of a school in them).</summary>
+    private static readonly Rule AdminOnly = new(WrongRoles: [HostApp.Coordinator, HostApp.Leader, HostApp.Teacher1]);
     /// <summary>The local mailbox: the admin, in Development only.</summary>
     private static readonly Rule Mailbox = new(WrongRoles: [HostApp.Coordinator, HostApp.Leader, HostApp.Teacher1], OtherSchool: true, Outsider: true);
 
@@ -100,6 +102,7 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["GET /api/cases/{caseId}/documents/{documentId}"] = Case,
         ["GET /api/cases/{caseId}/emails"] = CaseEmails,
         ["GET /api/cases/{caseId}/emails/{emailId}"] = CaseEmails,
+        ["GET /api/diagnostics/runtime"] = AdminOnly,
         ["GET /api/tasks"] = Staff,
         ["GET /api/tasks/{id}"] = Case,
         ["POST /api/tasks/{id}/claim"] = Case,

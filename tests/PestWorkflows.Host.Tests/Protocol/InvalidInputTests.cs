@@ -58,6 +58,16 @@ public sealed class InvalidInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pupil_without_a_role_is_told_the_roles_in_Dutch_with_the_values_the_API_takes()
+    {
+        var client = await _s.As(HostApp.Teacher1);
+        var problem = await BadRequestAsync(client, "/api/cases",
+            $$"""{"description":"x","observedAt":"2026-11-24T08:00:00Z","location":"plein","boundaryCrossed":true,"pupils":[{"pupilId":"{{_pupil}}"}]}""");
+        Assert.Equal("Kies een rol: Bullied (gepeste), Bully (pester), Follower (meeloper), Helper (helper) of Unknown (onbekend).",
+            (string?)problem["errors"]!["pupils[0].role"]![0]);
+    }
+
+    [Fact]
     public async Task A_task_completed_with_a_wrong_or_missing_outcome_or_field_is_refused_and_stays_open()
     {
         var created = await _s.ReportAsync(HostApp.Teacher1, SchoolApp.Signal((_pupil, "Bullied")));

@@ -44,6 +44,32 @@ public sealed class StepAtomicityTests
     }
 
     [Fact]
+    public async Task A_completion_whose_step_failed_can_be_sent_again_and_counts_once()
+    {
+        var failing = new FailingStep();
+        await using var s = new SchoolApp(configureServices: services => services.AddSingleton<IStepEffectHandler>(failing));
+        var pupils = await s.PupilsAsync(HostApp.Teacher1);
+        var caseId = (string)(await s.ReportAsync(HostApp.Teacher1, SchoolApp.Signal(((string)pupils[0]["id"]!, "Bullied"))))["id"]!;
+        var taskId = (string)(await s.TaskAsync(HostApp.Coordinator, caseId, "Pestprotocol.DiscussWithCoordinator"))["id"]!;
+
+        // The step fails after the host wrote the completion and the case's new step (then rolled back).
+        failing.Armed = true;
+        using (var failed = await s.CompleteRawAsync(HostApp.Coordinator, taskId, new JsonObject { ["notes"] = "eerste poging" }))
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        failing.Armed = false;
+
+        // Sent again, on the same kept step connection: what the failed step had written is not carried over.
+        using (var again = await s.CompleteRawAsync(HostApp.Coordinator, taskId, new JsonObject { ["notes"] = "tweede poging" }))
+            Assert.True(again.IsSuccessStatusCode, $"{(int)again.StatusCode} {await again.Content.ReadAsStringAsync()}");
+        var @case = await s.CaseAsync(HostApp.Coordinator, caseId);
+        Assert.Equal(2, (int)@case["currentStep"]!);
+        Assert.Single(@case["timeline"]!.AsArray(), l => ((string?)l!["text"])?.Contains("afgerond", StringComparison.Ordinal) == true);
+        await using var scope = s.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Contains("tweede poging", await db.Tasks.Where(t => t.Id == taskId).Select(t => t.ValuesJson).SingleAsync());
+    }
+
+    [Fact]
     public async Task A_signal_whose_protocol_cannot_start_is_refused_with_503_and_nothing_is_stored()
     {
         await using var s = new SchoolApp();
@@ -127,7 +153,7 @@ public sealed class StepAtomicityTests
         {
             if (effect is not HumanTaskCompleted completed) return;
             var onConnection = new AppDbContextOnConnection(PestWorkflows.Engine.DatabaseProvider.Sqlite);
-            await using var db = onConnection.Create(step);
+            var db = onConnection.For(step);
             Seen[completed.TaskId] = await db.Tasks.Where(t => t.Id == completed.TaskId).Select(t => t.ValuesJson).SingleAsync(ct);
         }
     }
@@ -145,7 +171,7 @@ public sealed class StepAtomicityTests
         {
             if (effect is not HumanTaskCompleted completed || completed.TaskId != TaskId) return;
             var onConnection = new AppDbContextOnConnection(PestWorkflows.Engine.DatabaseProvider.Sqlite);
-            await using var db = onConnection.Create(step);
+            var db = onConnection.For(step);
             await db.Tasks.Where(t => t.Id == completed.TaskId)
                 .ExecuteUpdateAsync(x => x.SetProperty(t => t.AssigneeUserId, ToUserId).SetProperty(t => t.Revision, t => t.Revision + 1), ct);
         }
