@@ -21,6 +21,7 @@ using PestWorkflows.Host.Health;
 using PestWorkflows.Host.Security;
 using PestWorkflows.Host.Import;
 using PestWorkflows.Host.Workflows;
+using PestWorkflows.Host.Retention;
 
 namespace PestWorkflows.Host;
 
@@ -79,6 +80,9 @@ public static class Extensions
         builder.Services.AddSingleton(new DocumentFiles(documentsFolder, builder.Environment.WebRootPath));
         builder.Services.AddScoped<CaseDocuments>();
         builder.Services.AddHostedService<DocumentCleanup>();
+        builder.Services.AddOptions<Retention.RetentionOptions>().BindConfiguration(Retention.RetentionOptions.Section);
+        builder.Services.AddScoped<Retention.CaseRetention>();
+        builder.Services.AddHostedService<Retention.RetentionWorker>();
         builder.Services.AddScoped<PasswordResets>();
         builder.Services.AddOptions<Import.PupilImportOptions>().BindConfiguration(Import.PupilImportOptions.Section);
         builder.Services.AddMemoryCache();
@@ -164,6 +168,7 @@ public static class Extensions
         app.MapDocumentsApi();
         app.MapCaseEmailsApi();
         app.MapAuditApi();
+        app.MapRetentionApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

@@ -31,4 +31,7 @@ public static class AccessOperations
 
     /// <summary>Open a pupil's chronology across all cases (resource: <see cref="Schools.Pupil"/>).</summary>
     public static readonly OperationAuthorizationRequirement OpenPupilRecord = new() { Name = nameof(OpenPupilRecord) };
+
+    /// <summary>Download everything about a pupil for an access request, AVG art. 15 (resource: <see cref="Schools.Pupil"/>).</summary>
+    public static readonly OperationAuthorizationRequirement ExportPupil = new() { Name = nameof(ExportPupil) };
 }

@@ -58,6 +58,7 @@ public sealed class StaffAccess(AppDbContext db)
             (nameof(AccessOperations.AssignTask), CaseTask t) => AccessRules.MayAssign(staff, t),
             (nameof(AccessOperations.SeePupil), Pupil p) => AccessRules.MaySeePupil(staff, p),
             (nameof(AccessOperations.OpenPupilRecord), Pupil p) => await MayOpenPupilRecordAsync(staff, p, ct),
+            (nameof(AccessOperations.ExportPupil), Pupil p) => AccessRules.MayExportPupil(staff, p),
             _ => false,
         };
 }
