@@ -72,6 +72,7 @@ public static class Extensions
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<TaskService>();
         builder.Services.AddScoped<Pupils.PupilService>();
+        builder.Services.AddScoped<Pupils.AccessExport.AccessExportBuilder>();
         builder.Services.AddScoped<InboxService>();
         builder.Services.AddStaffAccess();
         builder.Services.AddAuditTrail();

@@ -113,7 +113,9 @@ public static class AccessRules
     public static bool MayManageSchoolSettings(Staff staff) => staff.IsAdmin;
 
     /// <summary>An access request (AVG art. 15): everything about one pupil, for the coordinator and the leader of the pupil's school.</summary>
-    public static bool MayExportPupil(Staff staff, Pupil pupil) => pupil.SchoolId == staff.SchoolId && (staff.IsCoordinator || staff.IsLeader);
+    public static bool MayExportPupil(Staff staff, Pupil pupil) => pupil.SchoolId == staff.SchoolId && AnswersAccessRequests(staff);
+
+    public static bool AnswersAccessRequests(Staff staff) => staff.IsCoordinator || staff.IsLeader;
 
     public static bool MaySeePupil(Staff staff, Pupil pupil) => pupil.SchoolId == staff.SchoolId;
 
