@@ -27,6 +27,9 @@ public sealed class PupilImportPageModel(PupilImporter importer, PendingImports 
 
     public IActionResult OnGet() => AccessRules.MayImportPupils(Staff) ? Page() : Forbid();
 
+    /// <summary>A post without a handler name: without this, Razor Pages renders the page for anyone, the access check skipped.</summary>
+    public IActionResult OnPost() => OnGet();
+
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
     {
         if (!AccessRules.MayImportPupils(Staff)) return Forbid();

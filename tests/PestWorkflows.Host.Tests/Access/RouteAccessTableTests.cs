@@ -49,6 +49,12 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
     private static readonly Rule AssignTask = new(WrongRoles: [HostApp.Admin], OtherSchool: true, Outsider: true);
     /// <summary>One pupil's record: the coordinator, leader, admin, and the teacher of the pupil's group.</summary>
     private static readonly Rule PupilRecord = new(OtherSchool: true, Outsider: true);
+    /// <summary>An access request for one pupil: the coordinator and the leader of the pupil's school.</summary>
+    private static readonly Rule PupilExport = new(WrongRoles: [HostApp.Teacher1, HostApp.Admin], OtherSchool: true, Outsider: true);
+    /// <summary>Importing pupils and parents: the coordinator and the admin.</summary>
+    private static readonly Rule ImportPupils = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
+    /// <summary>The school's settings (the retention period): its admin.</summary>
+    private static readonly Rule SchoolSettings = new(WrongRoles: [HostApp.Coordinator, HostApp.Leader, HostApp.Teacher1]);
     /// <summary>The designer (Elsa API, designer pages) without a record of the school: coordinator and admin, each in their own school.</summary>
     private static readonly Rule Designer = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
     /// <summary>The designer on one of De Regenboog's definitions or instances.</summary>
@@ -69,6 +75,10 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["POST /api/auth/manage/info"] = SignedIn,
         ["POST /afmelden"] = Public, // signing out needs no account
         ["GET /inloggen"] = Public,
+        ["GET /inloggen/code"] = Public, // the second step of signing in, before there is a session
+        ["POST /inloggen/code"] = Public,
+        ["GET /tweestapsverificatie"] = SignedIn,
+        ["POST /tweestapsverificatie"] = SignedIn,
         ["POST /inloggen"] = Public,
         ["GET /wachtwoord-vergeten"] = Public,
         ["POST /wachtwoord-vergeten"] = Public,
@@ -79,6 +89,10 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
 
         ["GET /api/pupils"] = Staff,
         ["GET /api/pupils/{id}/cases"] = PupilRecord,
+        ["GET /api/pupils/{id}/access-export"] = PupilExport,
+        ["POST /api/pupils/import"] = ImportPupils,
+        ["GET /api/school/retention"] = SchoolSettings,
+        ["PUT /api/school/retention"] = SchoolSettings,
         ["POST /api/cases"] = Staff,
         ["GET /api/cases"] = Staff,
         ["GET /api/cases/{id}"] = Case,
@@ -110,6 +124,11 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["POST /taken/{id}"] = Case,
         ["GET /leerlingen"] = Staff,
         ["GET /leerlingen/{pupilId}"] = PupilRecord,
+        ["GET /leerlingen/{pupilId}/inzage.zip"] = PupilExport,
+        ["GET /leerlingen/importeren"] = ImportPupils,
+        ["POST /leerlingen/importeren"] = ImportPupils,
+        ["GET /instellingen/bewaartermijn"] = SchoolSettings,
+        ["POST /instellingen/bewaartermijn"] = SchoolSettings,
         ["GET /designer/{view:regex(^(werkstroom|zaken)$)?}/{id?}"] = DesignerRecord,
         ["GET /dev/mailbox/{id?}"] = Mailbox,
 

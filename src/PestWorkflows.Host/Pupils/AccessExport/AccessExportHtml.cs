@@ -1,4 +1,5 @@
-using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text;
 using PestWorkflows.Host.Shared;
 
@@ -109,7 +110,10 @@ public static class AccessExportHtml
         return html.ToString();
     }
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    // Dutch letters (ë, é) stay readable in the file; markup characters are encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string text) => Encoder.Encode(text);
 
     private static string Date(DateTimeOffset at) => E(DutchTime.Short(at));
 }
