@@ -240,4 +240,25 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal(1, await RunRetentionAsync());
         Assert.NotNull((await DbAsync(db => db.Cases.AsNoTracking().FirstAsync(c => c.Id == vlinder))).AnonymisedAt);
     }
+
+    [Fact]
+    public async Task The_admin_sets_the_period_on_the_settings_page_and_a_wrong_number_is_named_not_saved()
+    {
+        using var admin = await PageSession.SignInAsync(_s.App, HostApp.Admin);
+        var (status, page) = await admin.GetAsync("/instellingen/bewaartermijn");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("2", PageSession.InputValue(page, "Years"));
+
+        using (var wrong = await admin.PostFormAsync("/instellingen/bewaartermijn", "/instellingen/bewaartermijn", [new("Years", "11")]))
+            Assert.Contains("Kies een bewaartermijn van 1 tot en met 10 jaar.", await wrong.Content.ReadAsStringAsync());
+        Assert.Equal(2, await DbAsync(db => db.Schools.Where(x => x.Id == "regenboog").Select(x => x.RetentionYears).SingleAsync()));
+
+        using (var saved = await admin.PostFormAsync("/instellingen/bewaartermijn", "/instellingen/bewaartermijn", [new("Years", "5")]))
+            Assert.Contains("De bewaartermijn is opgeslagen: 5 jaar.", await saved.Content.ReadAsStringAsync());
+        Assert.Equal(5, await DbAsync(db => db.Schools.Where(x => x.Id == "regenboog").Select(x => x.RetentionYears).SingleAsync()));
+        Assert.Equal(2, await DbAsync(db => db.Schools.Where(x => x.Id == "vlinder").Select(x => x.RetentionYears).SingleAsync()));
+
+        using var coordinator = await PageSession.SignInAsync(_s.App, HostApp.Coordinator);
+        Assert.NotEqual(HttpStatusCode.OK, (await coordinator.GetAsync("/instellingen/bewaartermijn")).Status);
+    }
 }
