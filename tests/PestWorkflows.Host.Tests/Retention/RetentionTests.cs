@@ -194,6 +194,21 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal(0, await RunRetentionAsync());
         Assert.Single(await DbAsync(db => db.AuditTrail.Where(a => a.CaseId == caseId && a.Action == AuditActions.CaseAnonymised).ToListAsync()));
 
+        // An email of the anonymised case that had failed is not sent again (there is no address or text left to send).
+        var failedId = await DbAsync(async db =>
+        {
+            var email = await db.Emails.FirstAsync(e => e.CaseId == caseId);
+            email.Status = Host.Email.EmailStatus.Failed;
+            await db.SaveChangesAsync();
+            return email.Id;
+        });
+        using (var coordinator = await PageSession.SignInAsync(_s.App, HostApp.Coordinator))
+        {
+            using var resend = await coordinator.PostFormAsync($"/zaken/{caseId}/emails/{failedId}", $"/zaken/{caseId}/emails/{failedId}", [new("Address", "")]);
+            Assert.Equal(HttpStatusCode.Conflict, resend.StatusCode);
+            Assert.Contains("verwijderd na de bewaartermijn", await resend.Content.ReadAsStringAsync());
+        }
+
         // The dossier of the anonymised case still opens, without names.
         var anonymous = (await _s.CaseAsync(HostApp.Coordinator, caseId)).ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         Assert.DoesNotContain(zoe.FirstName, anonymous);
