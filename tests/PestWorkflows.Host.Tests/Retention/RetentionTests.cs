@@ -276,4 +276,27 @@ public sealed class RetentionTests : IAsyncLifetime
         using var coordinator = await PageSession.SignInAsync(_s.App, HostApp.Coordinator);
         Assert.NotEqual(HttpStatusCode.OK, (await coordinator.GetAsync("/instellingen/bewaartermijn")).Status);
     }
+
+    [Fact]
+    public async Task A_pass_that_stopped_after_the_engines_part_is_finished_by_the_next_pass_once()
+    {
+        var caseId = await ReportAndCloseAsync(HostApp.Teacher1, HostApp.Coordinator);
+        var closed = await DbAsync(db => db.Cases.AsNoTracking().FirstAsync(c => c.Id == caseId));
+        _s.App.Clock.Advance(TimeSpan.FromDays(2 * 366 + 1));
+
+        // The host stopped right after the engine's transaction: the instance is anonymised, the case's rows not yet.
+        var engine = _s.App.Services.GetRequiredService<PestWorkflows.Engine.Persistence.WorkflowInstanceStore>();
+        Assert.Equal(PestWorkflows.Engine.Persistence.InstanceAnonymisation.Anonymised,
+            await engine.AnonymiseAsync(Host.Schools.SchoolTenant.Of(closed.SchoolId), closed.WorkflowInstanceId));
+        var half = await DbAsync(db => db.Cases.AsNoTracking().FirstAsync(c => c.Id == caseId));
+        Assert.Null(half.AnonymisedAt);
+        Assert.NotEqual("", half.Description);
+
+        Assert.Equal(1, await RunRetentionAsync());
+        var done = await DbAsync(db => db.Cases.Include(c => c.Pupils).AsNoTracking().FirstAsync(c => c.Id == caseId));
+        Assert.Equal(("", ""), (done.Description, done.Pupils.Single().PupilId));
+        Assert.NotNull(done.AnonymisedAt);
+        Assert.Equal(0, await RunRetentionAsync());
+        Assert.Single(await DbAsync(db => db.AuditTrail.Where(a => a.CaseId == caseId && a.Action == AuditActions.CaseAnonymised).ToListAsync()));
+    }
 }
