@@ -39,9 +39,9 @@ public static class PupilsApi
         string id, Staff staff, AccessExportBuilder exports, CancellationToken ct)
     {
         var (refusal, pupil) = await exports.CheckAsync(staff, id, ct);
-        if (refusal == AccessExportBuilder.Refusal.NotFound || pupil is null)
+        if (refusal == AccessExportRefusal.NotFound || pupil is null)
             return TypedResults.Problem(Problems.NotFound("Deze leerling bestaat niet of je mag hem niet zien."));
-        if (refusal == AccessExportBuilder.Refusal.Forbidden)
+        if (refusal == AccessExportRefusal.Forbidden)
             return TypedResults.Problem(Problems.Forbidden("Alleen de anti-pestcoördinator en de directie van de school beantwoorden een inzageverzoek."));
         var (zip, fileName) = await exports.ExportAsync(staff, pupil, ct);
         return TypedResults.File(zip, "application/zip", fileName);

@@ -43,14 +43,12 @@ public sealed class AccessExportBuilder(AppDbContext db, AuditTrail audit, TimeP
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public enum Refusal { None, NotFound, Forbidden }
-
     /// <summary>Whether this person may export this pupil: 404 for another school's (or no) pupil, 403 for a wrong role.</summary>
-    public async Task<(Refusal Refusal, Pupil? Pupil)> CheckAsync(Staff staff, string pupilId, CancellationToken ct)
+    public async Task<(AccessExportRefusal Refusal, Pupil? Pupil)> CheckAsync(Staff staff, string pupilId, CancellationToken ct)
     {
         var pupil = await db.Pupils.AsNoTracking().Include(p => p.Guardians).FirstOrDefaultAsync(p => p.Id == pupilId && p.SchoolId == staff.SchoolId, ct);
-        if (pupil is null) return (Refusal.NotFound, null);
-        return AccessRules.MayExportPupil(staff, pupil) ? (Refusal.None, pupil) : (Refusal.Forbidden, pupil);
+        if (pupil is null) return (AccessExportRefusal.NotFound, null);
+        return AccessRules.MayExportPupil(staff, pupil) ? (AccessExportRefusal.None, pupil) : (AccessExportRefusal.Forbidden, pupil);
     }
 
     /// <summary>The ZIP's bytes and its file name; writes the <c>pupil.exported</c> audit line.</summary>

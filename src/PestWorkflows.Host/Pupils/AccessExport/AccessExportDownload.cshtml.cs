@@ -18,8 +18,8 @@ public sealed class AccessExportDownloadModel(StaffAccessor staffAccessor, Acces
     {
         if (await staffAccessor.GetAsync(User) is not { } staff) return LocalRedirect(StaffPages.SignInPath);
         var (refusal, pupil) = await exports.CheckAsync(staff, pupilId, ct);
-        if (refusal == AccessExportBuilder.Refusal.NotFound || pupil is null) return this.NotFoundPage();
-        if (refusal == AccessExportBuilder.Refusal.Forbidden) return Forbid();
+        if (refusal == AccessExportRefusal.NotFound || pupil is null) return this.NotFoundPage();
+        if (refusal == AccessExportRefusal.Forbidden) return Forbid();
         var (zip, fileName) = await exports.ExportAsync(staff, pupil, ct);
         DocumentResponse.AddHeaders(Response);
         return File(zip, "application/zip", fileName);
