@@ -23,6 +23,7 @@ using PestWorkflows.Host.Security;
 using PestWorkflows.Host.Import;
 using PestWorkflows.Host.Workflows;
 using PestWorkflows.Host.Reports;
+using PestWorkflows.Host.Retention;
 
 namespace PestWorkflows.Host;
 
@@ -76,6 +77,7 @@ public static class Extensions
         builder.Services.AddScoped<Reports.ReportService>();
         builder.Services.AddScoped<TaskService>();
         builder.Services.AddScoped<Pupils.PupilService>();
+        builder.Services.AddScoped<Pupils.AccessExport.AccessExportBuilder>();
         builder.Services.AddScoped<InboxService>();
         builder.Services.AddStaffAccess();
         builder.Services.AddAuditTrail();
@@ -84,6 +86,9 @@ public static class Extensions
         builder.Services.AddSingleton(new DocumentFiles(documentsFolder, builder.Environment.WebRootPath));
         builder.Services.AddScoped<CaseDocuments>();
         builder.Services.AddHostedService<DocumentCleanup>();
+        builder.Services.AddOptions<Retention.RetentionOptions>().BindConfiguration(Retention.RetentionOptions.Section);
+        builder.Services.AddScoped<Retention.CaseRetention>();
+        builder.Services.AddHostedService<Retention.RetentionWorker>();
         builder.Services.AddScoped<PasswordResets>();
         builder.Services.AddOptions<Import.PupilImportOptions>().BindConfiguration(Import.PupilImportOptions.Section);
         builder.Services.AddMemoryCache();
@@ -172,6 +177,7 @@ public static class Extensions
         app.MapCaseEmailsApi();
         app.MapAuditApi();
         app.MapRuntimeCountersApi();
+        app.MapRetentionApi();
         app.MapElsaApi();
         app.MapStudioFiles();
         app.MapStaffPages();

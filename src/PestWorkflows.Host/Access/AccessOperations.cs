@@ -34,4 +34,6 @@ public static class AccessOperations
 
     /// <summary>See a school's jaarevaluatie (resource: <see cref="Schools.School"/>).</summary>
     public static readonly OperationAuthorizationRequirement SeeAnnualReport = new() { Name = nameof(SeeAnnualReport) };
+    /// <summary>Download everything about a pupil for an access request, AVG art. 15 (resource: <see cref="Schools.Pupil"/>).</summary>
+    public static readonly OperationAuthorizationRequirement ExportPupil = new() { Name = nameof(ExportPupil) };
 }

@@ -30,6 +30,9 @@ namespace PestWorkflows.Host.Access;
 /// <item><b>ImportPupils</b> (read the administration's export of pupils and parents): the coordinator and the admin of the school.</item>
 /// <item><b>SeeCaseAudit</b> (who read and changed what in a case): the coordinator and the leader of the case's school,
 /// who answer for the dossier. Not the admin, nor a teacher who sees the case.</item>
+/// <item><b>ManageSchoolSettings</b> (the retention period): the admin of the school.</item>
+/// <item><b>ExportPupil</b> (an access request, AVG art. 15: everything about one pupil as a download): the coordinator
+/// and the leader of the pupil's school, who answer such a request. Not the admin, nor a teacher.</item>
 /// <item><b>SeePupil</b>: any staff member of the pupil's school (a signal names pupils).</item>
 /// <item><b>OpenPupilRecord</b> (the pupil's chronology across all cases): the coordinator, the leader and the admin
 /// for every pupil of their school; a teacher for the pupils of the groups they teach.</item>
@@ -107,6 +110,14 @@ public static class AccessRules
     public static bool MayRelease(Staff staff, CaseTask task) => task.SchoolId == staff.SchoolId && task.AssigneeUserId == staff.Id;
 
     public static bool MayImportPupils(Staff staff) => staff.IsCoordinator || staff.IsAdmin;
+
+    /// <summary>The school's settings (the retention period): the admin, who keeps the school's data in order.</summary>
+    public static bool MayManageSchoolSettings(Staff staff) => staff.IsAdmin;
+
+    /// <summary>An access request (AVG art. 15): everything about one pupil, for the coordinator and the leader of the pupil's school.</summary>
+    public static bool MayExportPupil(Staff staff, Pupil pupil) => pupil.SchoolId == staff.SchoolId && AnswersAccessRequests(staff);
+
+    public static bool AnswersAccessRequests(Staff staff) => staff.IsCoordinator || staff.IsLeader;
 
     public static bool MaySeePupil(Staff staff, Pupil pupil) => pupil.SchoolId == staff.SchoolId;
 

@@ -59,6 +59,7 @@ public sealed class StaffAccess(AppDbContext db)
             (nameof(AccessOperations.SeePupil), Pupil p) => AccessRules.MaySeePupil(staff, p),
             (nameof(AccessOperations.OpenPupilRecord), Pupil p) => await MayOpenPupilRecordAsync(staff, p, ct),
             (nameof(AccessOperations.SeeAnnualReport), School s) => AccessRules.MaySeeAnnualReport(staff, s),
+            (nameof(AccessOperations.ExportPupil), Pupil p) => AccessRules.MayExportPupil(staff, p),
             _ => false,
         };
 }

@@ -20,4 +20,6 @@ public static class AuditActions
     public const string DefinitionSaved = "definition.saved";
     public const string DefinitionPublished = "definition.published";
     public const string PasswordReset = "account.password.reset";
+    public const string CaseAnonymised = "case.anonymised";
+    public const string PupilExported = "pupil.exported";
 }

@@ -21,6 +21,8 @@ public static class AuditLabels
         [AuditActions.DefinitionSaved] = "Werkstroom opgeslagen",
         [AuditActions.DefinitionPublished] = "Werkstroom gepubliceerd",
         [AuditActions.PasswordReset] = "Wachtwoord hersteld",
+        [AuditActions.CaseAnonymised] = "Zaak geanonimiseerd na de bewaartermijn",
+        [AuditActions.PupilExported] = "Inzageverzoek: gegevens van de leerling gedownload",
     };
 
     public static string Dutch(string action) => Labels.GetValueOrDefault(action, action);

@@ -10,6 +10,9 @@ namespace PestWorkflows.Host.Audit;
 /// </summary>
 public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider clock)
 {
+    /// <summary>The <see cref="AuditEntry.UserId"/> of what the host did by itself (the retention pass).</summary>
+    public const string SystemActor = "system";
+
     /// <summary>Adds the line to <paramref name="db"/>; it is written with the caller's next SaveChanges.</summary>
     public void Add(AppDbContext db, string? userId, string? schoolId, string action, AuditResource resource) =>
         db.AuditTrail.Add(new AuditEntry

@@ -41,6 +41,10 @@ public sealed class Case
     public string? EsisReference { get; set; }
     public DateTimeOffset? EsisRegisteredAt { get; set; }
 
+    /// <summary>When the retention period ran out and the case's personal data was removed
+    /// (<see cref="Retention.CaseRetention"/>); what the annual report counts stays.</summary>
+    public DateTimeOffset? AnonymisedAt { get; set; }
+
     public List<CasePupil> Pupils { get; set; } = new();
     public List<TimelineEntry> Timeline { get; set; } = new();
 }
@@ -49,8 +53,12 @@ public sealed class CasePupil
 {
     public int Id { get; set; }
     public string CaseId { get; set; } = "";
+    /// <summary>The pupil; empty once the case is anonymised (<see cref="Case.AnonymisedAt"/>).</summary>
     public string PupilId { get; set; } = "";
     public PupilRole Role { get; set; }
+    /// <summary>The pupil's group when the signal was reported: the annual report counts cases per group
+    /// by it, also after the pupil moved up a group, left the school or the case was anonymised.</summary>
+    public string? GroupId { get; set; }
 }
 
 /// <summary>One line of a case's timeline, in Dutch.</summary>

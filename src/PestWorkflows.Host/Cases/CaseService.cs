@@ -69,6 +69,8 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         if (submissionToken is not null && await ReportedWithAsync(staff, submissionToken, ct) is { } earlier) return earlier;
         var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == staff.SchoolId, ct);
         var now = clock.GetUtcNow();
+        var reportedIds = request.Pupils!.Select(p => p.PupilId!).ToList();
+        var groupOf = await db.Pupils.AsNoTracking().Where(p => reportedIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.GroupId, ct);
         var @case = new Case
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -84,7 +86,7 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
             ReportedAt = now,
             Status = CaseStatus.Open,
             CurrentStepTitle = "Signaal ontvangen",
-            Pupils = request.Pupils!.Select(p => new CasePupil { PupilId = p.PupilId!, Role = p.Role!.Value }).ToList(),
+            Pupils = request.Pupils!.Select(p => new CasePupil { PupilId = p.PupilId!, Role = p.Role!.Value, GroupId = groupOf.GetValueOrDefault(p.PupilId!) }).ToList(),
             Timeline = [new TimelineEntry { At = now, Kind = "Reported", Text = $"Signaal gemeld door {staff.DisplayName}.", ActorUserId = staff.Id }],
         };
 
@@ -259,5 +261,5 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         await db.Users.Where(u => u.SchoolId == schoolId).OrderBy(u => u.DisplayName).Select(u => new TaskOptionDto(u.Id, u.DisplayName)).ToListAsync(ct);
 
     public static PersonDto? Person(Dictionary<string, string> names, string? id) =>
-        id is null ? null : new PersonDto(id, names.GetValueOrDefault(id) ?? "onbekend");
+        id is null ? null : new PersonDto(id, names.GetValueOrDefault(id) ?? (id == Audit.AuditTrail.SystemActor ? "het systeem" : "onbekend"));
 }

@@ -105,6 +105,7 @@ public sealed class CaseEmails(AppDbContext db, StaffAccess access, EmailOutbox 
     /// <summary>Why this email cannot be sent again (Dutch), or null when it can.</summary>
     public static string? NotResendable(EmailMessage email) => email.Status switch
     {
+        _ when email.To.Length == 0 => "De gegevens van dit bericht zijn verwijderd na de bewaartermijn; het kan niet opnieuw worden verstuurd.",
         EmailStatus.Failed or EmailStatus.Uncertain => null,
         EmailStatus.Sent => "Dit bericht is verstuurd; het kan niet opnieuw worden verstuurd.",
         EmailStatus.Resent => "Dit bericht is al opnieuw verstuurd.",

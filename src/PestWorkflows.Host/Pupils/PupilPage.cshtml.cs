@@ -16,11 +16,14 @@ namespace PestWorkflows.Host.Pupils;
 public sealed class PupilPageModel(PupilService pupils, AppDbContext db, AuditTrail audit) : StaffPageModel
 {
     public PupilChronology Pupil { get; private set; } = null!;
+    /// <summary>The coordinator and the leader answer access requests (AVG art. 15) from this page.</summary>
+    public bool MayExport { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string pupilId, CancellationToken ct)
     {
         if (await pupils.ChronologyAsync(Staff, pupilId, ct) is not { } found) return this.NotFoundPage();
         Pupil = found;
+        MayExport = Access.AccessRules.AnswersAccessRequests(Staff);
         await audit.RecordAsync(db, Staff, AuditActions.PupilRecordViewed, AuditResource.Pupil(pupilId), ct);
         return Page();
     }

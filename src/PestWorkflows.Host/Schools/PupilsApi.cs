@@ -5,6 +5,7 @@ using PestWorkflows.Host.Api;
 using PestWorkflows.Host.Identity;
 using PestWorkflows.Host.Pupils;
 using PestWorkflows.Host.Audit;
+using PestWorkflows.Host.Pupils.AccessExport;
 
 namespace PestWorkflows.Host.Schools;
 
@@ -18,6 +19,8 @@ public static class PupilsApi
         app.MapGet("/api/pupils", Search).WithTags("Leerlingen").RequireAuthorization(Policies.Staff).WithName("SearchPupils");
         app.MapGet("/api/pupils/{id}/cases", Chronology).WithTags("Leerlingen").RequireAuthorization(Policies.Staff).WithName("PupilCases")
             .WithSummary("De zaken van één leerling met de rol in elke zaak, en hun tijdlijn.");
+        app.MapGet("/api/pupils/{id}/access-export", AccessExport).WithTags("Leerlingen").RequireAuthorization(Policies.Staff).WithName("PupilAccessExport")
+            .WithSummary("Inzageverzoek (AVG art. 15): alles over één leerling als ZIP met inzage.html en gegevens.json; andere leerlingen als \"andere leerling\".");
         return app;
     }
 
@@ -29,6 +32,19 @@ public static class PupilsApi
             return TypedResults.Problem(Problems.NotFound("Deze leerling bestaat niet of je mag hem niet zien."));
         await audit.RecordAsync(db, staff, AuditActions.PupilRecordViewed, AuditResource.Pupil(id), ct);
         return TypedResults.Ok(found);
+    }
+
+    /// <summary>Coordinator and leader of the pupil's school only: another school's pupil is "not found", another role "forbidden".</summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AccessExport(
+        string id, Staff staff, AccessExportBuilder exports, CancellationToken ct)
+    {
+        var (refusal, pupil) = await exports.CheckAsync(staff, id, ct);
+        if (refusal == AccessExportRefusal.NotFound || pupil is null)
+            return TypedResults.Problem(Problems.NotFound("Deze leerling bestaat niet of je mag hem niet zien."));
+        if (refusal == AccessExportRefusal.Forbidden)
+            return TypedResults.Problem(Problems.Forbidden("Alleen de anti-pestcoördinator en de directie van de school beantwoorden een inzageverzoek."));
+        var (zip, fileName) = await exports.ExportAsync(staff, pupil, ct);
+        return TypedResults.File(zip, "application/zip", fileName);
     }
 
     private static async Task<Ok<IReadOnlyList<PupilDto>>> Search(

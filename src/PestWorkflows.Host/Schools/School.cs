@@ -9,6 +9,8 @@ public sealed class School
     public TimeOnly SchoolDayEnd { get; set; } = new(17, 0);
     public string TimeZoneId { get; set; } = "Europe/Amsterdam";
     public List<SchoolHolidayPeriod> Holidays { get; set; } = new();
+    /// <summary>How many years after a case closed its personal data is removed (<see cref="Retention.CaseRetention"/>).</summary>
+    public int RetentionYears { get; set; } = Retention.RetentionPeriod.DefaultYears;
 
     /// <summary>The school's own copy of the protocol, so its coordinator can change it alone.</summary>
     public string ProtocolDefinitionId => SchoolProtocols.CopyIdOf(Id);

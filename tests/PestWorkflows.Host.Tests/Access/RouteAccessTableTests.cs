@@ -49,12 +49,16 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
     private static readonly Rule AssignTask = new(WrongRoles: [HostApp.Admin], OtherSchool: true, Outsider: true);
     /// <summary>One pupil's record: the coordinator, leader, admin, and the teacher of the pupil's group.</summary>
     private static readonly Rule PupilRecord = new(OtherSchool: true, Outsider: true);
+    /// <summary>An access request for one pupil: the coordinator and the leader of the pupil's school.</summary>
+    private static readonly Rule PupilExport = new(WrongRoles: [HostApp.Teacher1, HostApp.Admin], OtherSchool: true, Outsider: true);
+    /// <summary>Importing pupils and parents: the coordinator and the admin.</summary>
+    private static readonly Rule ImportPupils = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
+    /// <summary>The school's settings (the retention period): its admin.</summary>
+    private static readonly Rule SchoolSettings = new(WrongRoles: [HostApp.Coordinator, HostApp.Leader, HostApp.Teacher1]);
     /// <summary>The designer (Elsa API, designer pages) without a record of the school: coordinator and admin, each in their own school.</summary>
     private static readonly Rule Designer = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
     /// <summary>The designer on one of De Regenboog's definitions or instances.</summary>
     private static readonly Rule DesignerRecord = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader], OtherSchool: true, Outsider: true);
-    /// <summary>Importing the administration's pupils and parents: coordinator and admin, into their own school.</summary>
-    private static readonly Rule ImportPupils = new(WrongRoles: [HostApp.Teacher1, HostApp.Leader]);
     /// <summary>The jaarevaluatie of the own school: coordinator, leader, admin.</summary>
     private static readonly Rule AnnualReport = new(WrongRoles: [HostApp.Teacher1]);
     /// <summary>The board's view of every school: the admin.</summary>
@@ -77,6 +81,10 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["POST /api/auth/manage/info"] = SignedIn,
         ["POST /afmelden"] = Public, // signing out needs no account
         ["GET /inloggen"] = Public,
+        ["GET /inloggen/code"] = Public, // the second step of signing in, before there is a session
+        ["POST /inloggen/code"] = Public,
+        ["GET /tweestapsverificatie"] = SignedIn,
+        ["POST /tweestapsverificatie"] = SignedIn,
         ["POST /inloggen"] = Public,
         ["GET /wachtwoord-vergeten"] = Public,
         ["POST /wachtwoord-vergeten"] = Public,
@@ -84,16 +92,15 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["POST /wachtwoord-herstellen"] = Public,
         ["GET /geen-toegang"] = Public,
         // The second sign-in step: it only works with the first step's short-lived cookie.
-        ["GET /inloggen/code"] = Public,
-        ["POST /inloggen/code"] = Public,
-        ["GET /tweestapsverificatie"] = SignedIn,
-        ["POST /tweestapsverificatie"] = SignedIn,
         ["GET /scholen/{schoolId}/informatie-ouders"] = Public, // parents never sign in
 
         ["GET /api/pupils"] = Staff,
         ["GET /api/pupils/{id}/cases"] = PupilRecord,
         ["POST /api/pupils/import"] = ImportPupils,
         ["GET /api/reports/annual"] = AnnualReport,
+        ["GET /api/pupils/{id}/access-export"] = PupilExport,
+        ["GET /api/school/retention"] = SchoolSettings,
+        ["PUT /api/school/retention"] = SchoolSettings,
         ["POST /api/cases"] = Staff,
         ["GET /api/cases"] = Staff,
         ["GET /api/cases/{id}"] = Case,
@@ -130,6 +137,9 @@ public sealed class RouteAccessTableTests(ITestOutputHelper output) : IAsyncLife
         ["POST /leerlingen/importeren"] = ImportPupils,
         ["GET /rapportage/jaarevaluatie"] = AnnualReport,
         ["GET /rapportage/bestuur"] = BoardReport,
+        ["GET /leerlingen/{pupilId}/inzage.zip"] = PupilExport,
+        ["GET /instellingen/bewaartermijn"] = SchoolSettings,
+        ["POST /instellingen/bewaartermijn"] = SchoolSettings,
         ["GET /designer/{view:regex(^(werkstroom|zaken)$)?}/{id?}"] = DesignerRecord,
         ["GET /dev/mailbox/{id?}"] = Mailbox,
 

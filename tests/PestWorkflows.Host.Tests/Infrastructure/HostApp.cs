@@ -60,6 +60,7 @@ public sealed class HostApp(TempDatabase database, string? definitionsPath = nul
         builder.UseSetting("Workflows:DefinitionsPath", definitionsPath ?? RepoPaths.Workflows);
         // The tests fire timers themselves (TimerDispatcher.DispatchDueAsync); no background pass races them.
         builder.UseSetting("Workflows:DispatchTimers", "false");
+        builder.UseSetting("Retention:RunDaily", "false"); // tests run CaseRetention themselves
         // Tests sign in with a password only; TwoFactorTests turn the requirement on.
         builder.UseSetting("Identity:TwoFactorRequiredRoles", "");
         builder.ConfigureLogging(logging => logging.AddProvider(Log));

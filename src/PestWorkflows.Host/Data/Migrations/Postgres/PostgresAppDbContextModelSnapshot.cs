@@ -223,6 +223,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("AnonymisedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("BoundaryCrossed")
                         .HasColumnType("boolean");
 
@@ -317,6 +320,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
 
                     b.Property<string>("CaseId")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("GroupId")
                         .HasColumnType("text");
 
                     b.Property<string>("PupilId")
@@ -918,6 +924,9 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("RetentionYears")
+                        .HasColumnType("integer");
 
                     b.Property<TimeOnly>("SchoolDayEnd")
                         .HasColumnType("time without time zone");

@@ -210,6 +210,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AnonymisedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("BoundaryCrossed")
                         .HasColumnType("INTEGER");
 
@@ -302,6 +305,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
 
                     b.Property<string>("CaseId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GroupId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PupilId")
@@ -893,6 +899,9 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RetentionYears")
+                        .HasColumnType("INTEGER");
 
                     b.Property<TimeOnly>("SchoolDayEnd")
                         .HasColumnType("TEXT");

@@ -1,0 +1,53 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PestWorkflows.Host.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Retention : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "RetentionYears",
+                table: "schools",
+                type: "integer",
+                nullable: false,
+                defaultValue: 2); // RetentionPeriod.DefaultYears: existing schools keep cases two years after closing
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "AnonymisedAt",
+                table: "cases",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "GroupId",
+                table: "case_pupils",
+                type: "text",
+                nullable: true);
+
+            // The cases reported before this migration: the pupil's group now is the best snapshot there is.
+            migrationBuilder.Sql("UPDATE case_pupils SET \"GroupId\" = (SELECT p.\"GroupId\" FROM pupils p WHERE p.\"Id\" = case_pupils.\"PupilId\");");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "RetentionYears",
+                table: "schools");
+
+            migrationBuilder.DropColumn(
+                name: "AnonymisedAt",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "GroupId",
+                table: "case_pupils");
+        }
+    }
+}
