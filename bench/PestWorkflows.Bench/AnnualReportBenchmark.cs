@@ -120,7 +120,7 @@ public sealed class AnnualReportBenchmark : IBenchmarkPart
                 ReportedAt, Status, CurrentStep, CurrentStepTitle, IsOverdue, Outcome, EndedAtStep, ClosedAt, EsisReference, EsisRegisteredAt)
             VALUES ($id, $s, 'bench', $id, 'pestprotocol', 'Bench', $at, 'Schoolplein', 1, $at, $status, $step, 'Stap', 0, $outcome, $ended, $closed, $esis, $esisAt)
             """, db, tx);
-        using var pupil = new SqliteCommand("INSERT INTO case_pupils (CaseId, PupilId, Role) VALUES ($c, $p, $r)", db, tx);
+        using var pupil = new SqliteCommand("INSERT INTO case_pupils (CaseId, PupilId, Role, GroupId) VALUES ($c, $p, $r, (SELECT GroupId FROM pupils WHERE Id = $p))", db, tx);
         using var task = new SqliteCommand("""
             INSERT INTO tasks (Id, CaseId, SchoolId, WorkflowInstanceId, ActivityId, ActivityType, Step, Title, Priority, FieldsJson, OutcomesJson, Status, CreatedAt, DueAt, CompletedAt, Revision)
             VALUES ($id, $c, $s, $c, 'stap', 'Bench', $step, 'Stap', 0, '[]', '[]', $status, $created, $due, $done, 1)

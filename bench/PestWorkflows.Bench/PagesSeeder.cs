@@ -104,7 +104,7 @@ public sealed class PagesSeeder(string connectionString)
                 ReportedAt, Status, CurrentStep, CurrentStepTitle, IsOverdue, Outcome, ClosedAt)
             VALUES ($id, $s, $rep, $wi, $def, $desc, $obs, 'Schoolplein', 1, $at, $status, $step, $title, $late, $outcome, $closed)
             """, tx);
-        using var casePupil = Command(db, "INSERT INTO case_pupils (CaseId, PupilId, Role) VALUES ($c, $p, $r)", tx);
+        using var casePupil = Command(db, "INSERT INTO case_pupils (CaseId, PupilId, Role, GroupId) VALUES ($c, $p, $r, (SELECT GroupId FROM pupils WHERE Id = $p))", tx);
         using var line = Command(db, "INSERT INTO case_timeline (CaseId, At, Kind, Text, ActorUserId) VALUES ($c, $at, $k, $t, $a)", tx);
         using var task = Command(db, """
             INSERT INTO tasks (Id, CaseId, SchoolId, WorkflowInstanceId, ActivityId, ActivityType, Step, Title, Description, AssigneeUserId, CandidateRole,

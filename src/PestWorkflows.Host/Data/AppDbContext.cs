@@ -85,7 +85,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(p => p.Role).HasConversion<string>();
             e.HasIndex(p => p.PupilId);
             // The jaarevaluatie: a case's bullied pupils without reading the rows.
-            e.HasIndex(p => new { p.CaseId, p.Role, p.PupilId }).HasDatabaseName("IX_case_pupils_AnnualReport");
+            e.HasIndex(p => new { p.CaseId, p.Role, p.GroupId }).HasDatabaseName("IX_case_pupils_AnnualReport");
         });
         model.Entity<TimelineEntry>().ToTable("case_timeline");
         model.Entity<CaseTask>(e =>

@@ -60,8 +60,9 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         var perGroup = await (from cp in db.CasePupils
                               where cp.Role == PupilRole.Bullied
                               join c in yearCases on cp.CaseId equals c.Id
-                              join p in db.Pupils on cp.PupilId equals p.Id
-                              join gr in db.Groups on p.GroupId equals gr.Id
+                              // The group the pupil was in when the signal came (kept on the case): a pupil moves up
+                              // a group each year, and an anonymised case no longer links to the pupil at all.
+                              join gr in db.Groups on cp.GroupId equals gr.Id
                               group cp.CaseId by new { gr.Id, gr.Name, gr.Year } into g
                               select new { g.Key.Id, g.Key.Name, g.Key.Year, Cases = g.Distinct().Count() })
             .ToListAsync(ct);

@@ -23,7 +23,8 @@ public sealed class DemoCaseHistory(AppDbContext db, TimeProvider clock)
         var random = new Random(2026);
         foreach (var (schoolId, casesPerYear) in new[] { ("regenboog", 42), ("vlinder", 14) })
         {
-            var pupils = await db.Pupils.Where(p => p.SchoolId == schoolId).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
+            var groupOf = await db.Pupils.Where(p => p.SchoolId == schoolId).OrderBy(p => p.Id).ToDictionaryAsync(p => p.Id, p => p.GroupId, ct);
+            var pupils = groupOf.Keys.ToList();
             var staff = await db.Users.Where(u => u.SchoolId == schoolId).OrderBy(u => u.Email).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
             if (pupils.Count < 2 || staff.Count == 0) continue;
             foreach (var year in new[] { current.Previous, current })
@@ -35,7 +36,7 @@ public sealed class DemoCaseHistory(AppDbContext db, TimeProvider clock)
                     var reported = WeekdayMoment(random, year.StartUtc.AddDays(3), year.EndUtc.AddDays(-20));
                     if (reported >= until) continue;
                     var reporter = staff[random.Next(staff.Count)];
-                    var seeded = Case(random, schoolId, reported, pupils, reporter.Id, reporter.DisplayName);
+                    var seeded = Case(random, schoolId, reported, pupils, groupOf, reporter.Id, reporter.DisplayName);
                     if (seeded.ClosedAt > now) continue;
                     db.Cases.Add(seeded);
                 }
@@ -44,7 +45,7 @@ public sealed class DemoCaseHistory(AppDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
     }
 
-    private Case Case(Random random, string schoolId, DateTimeOffset reported, List<string> pupils, string reporterId, string reporterName)
+    private Case Case(Random random, string schoolId, DateTimeOffset reported, List<string> pupils, Dictionary<string, string> groupOf, string reporterId, string reporterName)
     {
         var id = Guid.NewGuid().ToString("N");
         var roll = random.NextDouble();
@@ -77,7 +78,7 @@ public sealed class DemoCaseHistory(AppDbContext db, TimeProvider clock)
             Location = "Schoolplein", BoundaryCrossed = true, ReportedAt = reported, Status = CaseStatus.Closed, CurrentStep = step,
             CurrentStepTitle = "Afgesloten", Outcome = outcome, EndedAtStep = step, ClosedAt = closed,
             EsisReference = esis ? $"ESIS-{random.Next(100000, 999999)}" : null, EsisRegisteredAt = esis ? step1Done.AddDays(2) : null,
-            Pupils = [new CasePupil { PupilId = bullied, Role = PupilRole.Bullied }, new CasePupil { PupilId = bully, Role = PupilRole.Bully }],
+            Pupils = [new CasePupil { PupilId = bullied, Role = PupilRole.Bullied, GroupId = groupOf[bullied] }, new CasePupil { PupilId = bully, Role = PupilRole.Bully, GroupId = groupOf[bully] }],
             Timeline =
             [
                 new TimelineEntry { At = reported, Kind = "Reported", Text = $"Signaal gemeld door {reporterName}.", ActorUserId = reporterId },

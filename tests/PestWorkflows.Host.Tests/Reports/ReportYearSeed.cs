@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
@@ -49,6 +50,7 @@ public static class ReportYearSeed
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var groupOf = await db.Pupils.ToDictionaryAsync(p => p.Id, p => p.GroupId);
         foreach (var s in Cases)
         {
             var closed = s.ClosedAt is not null;
@@ -59,8 +61,8 @@ public static class ReportYearSeed
                 Status = closed ? CaseStatus.Closed : CaseStatus.Open, CurrentStep = s.EndedAt ?? 1, CurrentStepTitle = "Stap",
                 Outcome = s.Outcome, EndedAtStep = s.EndedAt, ClosedAt = s.ClosedAt,
                 EsisReference = s.Esis ? "ESIS-" + s.Id : null, EsisRegisteredAt = s.Esis ? s.ReportedAt.AddDays(1) : null,
-                Pupils = s.Bullied.Select(p => new CasePupil { PupilId = p, Role = PupilRole.Bullied })
-                    .Append(new CasePupil { PupilId = s.School == "vlinder" ? "vl-020" : "rb-060", Role = PupilRole.Bully }).ToList(),
+                Pupils = s.Bullied.Select(p => new CasePupil { PupilId = p, Role = PupilRole.Bullied, GroupId = groupOf[p] })
+                    .Append(new CasePupil { PupilId = s.School == "vlinder" ? "vl-020" : "rb-060", Role = PupilRole.Bully, GroupId = groupOf[s.School == "vlinder" ? "vl-020" : "rb-060"] }).ToList(),
             };
             db.Cases.Add(@case);
             db.Tasks.Add(Task(s, "step1", 1, s.Step1Due, s.Step1Done, s.Step1Done is null ? CaseTaskStatus.Open : CaseTaskStatus.Completed));

@@ -155,6 +155,11 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.True(File.Exists(documents.PathOf(documentId)));
         Assert.Contains(needles, n => FindInDatabase(needles).Any(f => f.EndsWith(": " + n)));
 
+        // The jaarevaluatie of the case's year, as the coordinator reads it, before anything is anonymised.
+        var reportUrl = $"/api/reports/annual?schoolYear={PestWorkflows.Host.Shared.SchoolYear.Of(closed.ReportedAt)}";
+        var reportBefore = (await (await _s.As(HostApp.Coordinator)).GetJsonAsync(reportUrl))["current"]!.ToJsonString();
+        Assert.Contains("\"perGroup\":[{", reportBefore);
+
         // Two years minus a day after closing: everything is still there.
         _s.App.Clock.Advance(closedAt.AddYears(2).AddDays(-1) - _s.App.Clock.GetUtcNow());
         Assert.Equal(0, await RunRetentionAsync());
@@ -177,6 +182,7 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.NotNull(after.Outcome);
         Assert.Equal(_s.App.Clock.GetUtcNow(), after.AnonymisedAt);
         Assert.Equal(groupsBefore, after.Pupils.OrderBy(p => p.Role).Select(p => (p.Role, p.GroupId)).ToList());
+        Assert.Equal(reportBefore, (await (await _s.As(HostApp.Coordinator)).GetJsonAsync(reportUrl))["current"]!.ToJsonString());
         Assert.All(after.Pupils, p => Assert.Equal("", p.PupilId));
         Assert.All(after.Timeline, t => Assert.Equal(CaseRetention.AnonymisedText, t.Text));
         Assert.Equal(tasksBefore, await DbAsync(db => db.Tasks.AsNoTracking().Where(t => t.CaseId == caseId).OrderBy(t => t.CreatedAt).Select(t => new { t.Step, t.DueAt, t.CompletedAt, t.Outcome }).ToListAsync()));

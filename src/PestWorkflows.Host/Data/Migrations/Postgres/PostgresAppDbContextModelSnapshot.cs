@@ -337,7 +337,7 @@ namespace PestWorkflows.Host.Data.Migrations.Postgres
 
                     b.HasIndex("PupilId");
 
-                    b.HasIndex("CaseId", "Role", "PupilId")
+                    b.HasIndex("CaseId", "Role", "GroupId")
                         .HasDatabaseName("IX_case_pupils_AnnualReport");
 
                     b.ToTable("case_pupils", (string)null);

@@ -322,7 +322,7 @@ namespace PestWorkflows.Host.Data.Migrations.Sqlite
 
                     b.HasIndex("PupilId");
 
-                    b.HasIndex("CaseId", "Role", "PupilId")
+                    b.HasIndex("CaseId", "Role", "GroupId")
                         .HasDatabaseName("IX_case_pupils_AnnualReport");
 
                     b.ToTable("case_pupils", (string)null);
