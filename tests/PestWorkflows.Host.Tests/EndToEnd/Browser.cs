@@ -54,6 +54,10 @@ public sealed class Browser : IAsyncDisposable
                 Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Expires = c.Expires,
                 HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
             }));
+        // A navigation's load event can take well over Playwright's 30 s when the test run shares two cores with
+        // builds (seen in CI after a sign-in): waits for a page get as long as the other waits do. A page that
+        // never arrives still fails, just later.
+        context.SetDefaultNavigationTimeout(HostInBrowser.NavigationPatience);
         return new RecordedPage(context, await context.NewPageAsync());
     }
 

@@ -14,6 +14,7 @@ public abstract class HostInBrowser(ITestOutputHelper output) : IAsyncLifetime
     protected const string Password = "E2e-wachtwoord-1!";
     /// <summary>The Studio's WebAssembly start takes 5–15 s on two busy cores.</summary>
     protected const float Patience = 90_000;
+    internal const float NavigationPatience = Patience;
 
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "pestworkflows-e2e", Guid.NewGuid().ToString("N"));
     protected ITestOutputHelper Output { get; } = output;
