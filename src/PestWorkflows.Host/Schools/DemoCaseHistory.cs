@@ -1,3 +1,4 @@
+using PestWorkflows.Activities.Protocol;
 using Microsoft.EntityFrameworkCore;
 using PestWorkflows.Activities.Scheduling;
 using PestWorkflows.Host.Cases;
@@ -64,13 +65,6 @@ public sealed class DemoCaseHistory(AppDbContext db, TimeProvider clock)
         var bully = pupils.Where(p => p != bullied).ElementAt(random.Next(pupils.Count - 1));
         var esis = outcome != CaseOutcome.NotBullying && random.NextDouble() < 0.8;
         var workflowId = "demo-" + Guid.NewGuid().ToString("N")[..11];
-        string Line(CaseOutcome o) => o switch
-        {
-            CaseOutcome.NotBullying => "Zaak gesloten: geen pesten (stap 2).",
-            CaseOutcome.StoppedAfterConversation => "Zaak gesloten: het pesten is gestopt na het gesprek met de pester (stap 5).",
-            CaseOutcome.StoppedAfterParents => "Zaak gesloten: het pesten is gestopt na het gesprek met de ouders (stap 6).",
-            _ => "Zaak gesloten: doorverwezen naar een MDO (stap 7).",
-        };
         var @case = new Case
         {
             Id = id, SchoolId = schoolId, ReporterId = reporterId, WorkflowInstanceId = workflowId, DefinitionId = SchoolProtocols.CopyIdOf(schoolId),
@@ -83,7 +77,7 @@ public sealed class DemoCaseHistory(AppDbContext db, TimeProvider clock)
             [
                 new TimelineEntry { At = reported, Kind = "Reported", Text = $"Signaal gemeld door {reporterName}.", ActorUserId = reporterId },
                 new TimelineEntry { At = step1Done, Kind = "TaskCompleted", Text = "Stap 1: signaal besproken met de melder. Afgerond." },
-                new TimelineEntry { At = closed, Kind = "Closed", Text = Line(outcome) },
+                new TimelineEntry { At = closed, Kind = "Closed", Text = $"Zaak afgesloten: {CloseCase.Label(outcome.ToString())}." },
             ],
         };
         db.Tasks.Add(Task(@case, 1, "Stap 1: signaal bespreken met de melder", due, step1Done));
