@@ -34,6 +34,9 @@ public sealed class HttpBenchmark : IBenchmarkPart
     public async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken ct)
     {
         var levels = options.Quick ? new[] { (Clients: 1, Paths: 10), (Clients: 32, Paths: 64) } : [(1, 200), (32, 640)];
+        // Longer runs for a profiler to attach to (see bench/README.md): BENCH_HTTP_PATHS cases per level.
+        if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_HTTP_PATHS"), out var more) && more > 0)
+            levels = levels.Select(l => (l.Clients, more)).ToArray();
         var warmUp = options.Quick ? 10 : 100;
         var repoRoot = Program.FindRepoRoot() ?? throw new InvalidOperationException("the repository (PestWorkflows.sln) was not found");
         var folder = Path.Combine(options.WorkDirectory, "http-" + Guid.NewGuid().ToString("N")[..8]);
@@ -55,9 +58,13 @@ public sealed class HttpBenchmark : IBenchmarkPart
                 foreach (var teacher in Teachers) teachers.Add(await SignInAsync(http, teacher, ct));
                 var coordinator = await SignInAsync(http, Coordinator, ct);
                 var admin = await SignInAsync(http, Admin, ct);
-                var client = new PathClient(http, teachers, coordinator);
+                var client = new PathClient(http, teachers, coordinator, admin);
 
-                await RunLevelAsync(client, 1, warmUp, ct); // JIT, EF's model and query caches, SQLite's page cache
+                // Warm up until tiered compilation has settled (JIT, EF's model and query caches, SQLite's page cache):
+                // a host that serves a school runs for weeks, and methods still being compiled would count against
+                // the first level measured.
+                var (rounds, compiled) = await WarmUpAsync(client, warmUp, ct);
+                extra["warm-up"] = $"{rounds} round(s) of {warmUp} paths at 1 and 32 clients, until a round compiled fewer than {SettledJitMethods} methods ({compiled} methods compiled in the last)";
                 foreach (var (clients, paths) in levels)
                 {
                     var before = await CountersAsync(http, admin, ct);
@@ -68,7 +75,8 @@ public sealed class HttpBenchmark : IBenchmarkPart
                     {
                         times.Sort();
                         extra[$"{clients} client(s): {operation}"] =
-                            $"{times.Count / level.Elapsed[operation].TotalSeconds:F0}/s, p50 {Percentile(times, 0.50):F1} ms, p99 {Percentile(times, 0.99):F1} ms";
+                            $"{times.Count / level.Elapsed[operation].TotalSeconds:F0}/s, p50 {Percentile(times, 0.50):F1} ms, p99 {Percentile(times, 0.99):F1} ms; " +
+                            $"host {level.PerRequest[operation].CpuMs:F2} ms CPU, {level.PerRequest[operation].KB:F0} KB a request";
                     }
                     var completionRate = paths / level.Elapsed["complete"].TotalSeconds;
                     extra[$"{clients} client(s): host per request"] =
@@ -103,11 +111,29 @@ public sealed class HttpBenchmark : IBenchmarkPart
         }
     }
 
+    private const int SettledJitMethods = 10;
+
+    private static async Task<(int Rounds, long Compiled)> WarmUpAsync(PathClient client, int paths, CancellationToken ct)
+    {
+        var rounds = 0;
+        long compiled;
+        do
+        {
+            var before = await client.CountersAsync(ct);
+            await RunLevelAsync(client, 1, paths, ct);
+            await RunLevelAsync(client, 32, paths, ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct); // the runtime promotes hot methods after a quiet moment
+            compiled = (await client.CountersAsync(ct)).JittedMethods - before.JittedMethods;
+            rounds++;
+        } while (compiled >= SettledJitMethods && rounds < 30);
+        return (rounds, compiled);
+    }
+
     private static string Verdict(bool met) => met ? "MET" : "MISSED";
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1))];
 
-    private sealed record LevelResult(Dictionary<string, List<double>> Times, Dictionary<string, TimeSpan> Elapsed);
+    private sealed record LevelResult(Dictionary<string, List<double>> Times, Dictionary<string, TimeSpan> Elapsed, Dictionary<string, (double CpuMs, double KB)> PerRequest);
 
     /// <summary>
     /// <paramref name="paths"/> cases through the path, by <paramref name="clients"/> clients at a time; each
@@ -117,12 +143,14 @@ public sealed class HttpBenchmark : IBenchmarkPart
     {
         var times = new Dictionary<string, List<double>>();
         var elapsed = new Dictionary<string, TimeSpan>();
+        var perRequest = new Dictionary<string, (double, double)>();
         var cases = new string[paths];
         var tasks = new string[paths];
         async Task PhaseAsync(string name, Func<int, Task> operation)
         {
             var bag = new ConcurrentBag<double>();
             var next = -1;
+            var before = await client.CountersAsync(ct);
             var watch = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
             {
@@ -135,15 +163,21 @@ public sealed class HttpBenchmark : IBenchmarkPart
             }, ct)));
             elapsed[name] = watch.Elapsed;
             times[name] = bag.ToList();
+            // The phase's own share of the host's work; background work a phase sets off (the outbox's emails) may
+            // run on into the next phase.
+            var after = await client.CountersAsync(ct);
+            perRequest[name] = ((after.CpuMilliseconds - before.CpuMilliseconds) / paths, (after.AllocatedBytes - before.AllocatedBytes) / 1024.0 / paths);
         }
         await PhaseAsync("report", async i => cases[i] = await client.ReportAsync(i, ct));
         await PhaseAsync("list", async i => tasks[i] = await client.FirstTaskAsync(cases[i], ct));
         await PhaseAsync("complete", i => client.CompleteAsync(tasks[i], ct));
-        return new LevelResult(times, elapsed);
+        return new LevelResult(times, elapsed, perRequest);
     }
 
-    private sealed class PathClient(HttpClient http, IReadOnlyList<string> teachers, string coordinator)
+    private sealed class PathClient(HttpClient http, IReadOnlyList<string> teachers, string coordinator, string admin)
     {
+        public Task<Counters> CountersAsync(CancellationToken ct) => HttpBenchmark.CountersAsync(http, admin, ct);
+
         public async Task<string> ReportAsync(int i, CancellationToken ct)
         {
             var observed = DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture);
@@ -186,7 +220,7 @@ public sealed class HttpBenchmark : IBenchmarkPart
         }
     }
 
-    private sealed record Counters(double CpuMilliseconds, long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections);
+    private sealed record Counters(double CpuMilliseconds, long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long JittedMethods);
 
     private static async Task<Counters> CountersAsync(HttpClient http, string admin, CancellationToken ct)
     {

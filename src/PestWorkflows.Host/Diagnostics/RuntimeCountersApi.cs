@@ -6,7 +6,8 @@ using PestWorkflows.Host.Identity;
 namespace PestWorkflows.Host.Diagnostics;
 
 /// <summary>
-/// The host process's own cumulative counters for the admin: CPU time and bytes allocated since start.
+/// The host process's own cumulative counters for the admin: CPU time and bytes allocated since start, and
+/// methods compiled (still rising while tiered compilation warms the process up).
 /// A load test reads them before and after its run to get CPU and allocations per request without
 /// attaching a tracer (see bench/README.md, part http).
 /// </summary>
@@ -26,6 +27,7 @@ public static class RuntimeCountersApi
         return TypedResults.Ok(new RuntimeCounters(
             process.TotalProcessorTime.TotalMilliseconds,
             GC.GetTotalAllocatedBytes(precise: true),
-            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)));
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            System.Runtime.JitInfo.GetCompiledMethodCount()));
     }
 }
