@@ -42,6 +42,16 @@ public sealed record WorkflowRunResult(
 /// </summary>
 public interface IStepEffectHandler
 {
+    /// <summary>
+    /// Before the step's transaction, on the same connection: reads what <see cref="ApplyAsync"/> will
+    /// need and prepares its rows. On SQLite only one step writes at a time, so work done here instead of
+    /// in <see cref="ApplyAsync"/> does not hold up the steps queued behind this one. Nothing read here is
+    /// locked: what another writer may change before the step commits must be checked when written (a
+    /// concurrency token). Every effect of the step is prepared by every handler before any is applied;
+    /// if the step then conflicts or fails, nothing prepared is written.
+    /// </summary>
+    ValueTask PrepareAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct) => ValueTask.CompletedTask;
+
     ValueTask ApplyAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct);
 }
 
@@ -274,6 +284,11 @@ public sealed class WorkflowRuntime(
         List<string>? events = null;
         var otherRows = false;
 
+        var handlers = run.StepEffects.Count > 0 ? services.GetServices<IStepEffectHandler>().ToList() : [];
+        foreach (var effect in run.StepEffects)
+        foreach (var handler in handlers)
+            await handler.PrepareAsync(db, run, effect, ct);
+
         var writer = db is SqliteWorkflowDbContext ? _sessions : null;
         if (writer is not null) await writer.EnterWriterAsync(ct);
         try
@@ -304,7 +319,6 @@ public sealed class WorkflowRuntime(
                             (events ??= []).Add(Outbox.Add(db, PublishedEventOutboxHandler.TypeName, state.TenantId,
                                 JsonSerializer.Serialize(new PublishedEventDelivery(published.EventName, published.CorrelationId, published.WorkflowInstanceId,
                                     published.Payload, run.Actor, run.EventDepth + 1), PublishedEventOutboxHandler.Json), state.InstanceId).Id);
-                    var handlers = services.GetServices<IStepEffectHandler>().ToList();
                     foreach (var effect in run.StepEffects)
                     foreach (var handler in handlers)
                         await handler.ApplyAsync(db, run, effect, ct);

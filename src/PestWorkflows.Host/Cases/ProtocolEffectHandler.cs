@@ -11,25 +11,30 @@ using PestWorkflows.Host.Email;
 namespace PestWorkflows.Host.Cases;
 
 /// <summary>
-/// Turns what the protocol's activities ask for into case and task rows, inside the step's own
-/// transaction: a task exists exactly when its bookmark does.
+/// Turns what the protocol's activities ask for into case and task rows, written in the step's own
+/// transaction: a task exists exactly when its bookmark does. The rows are prepared before the
+/// transaction (the reads, the checks) and written inside it.
 /// </summary>
 public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, DeadlineAlerts alerts, AuditTrail audit, TimeProvider clock) : IStepEffectHandler
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
+    public ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct) =>
+        effect is CaseReported or HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent
+            ? appDb.SaveAsync(step, run, ct)
+            : ValueTask.CompletedTask;
+
+    public async ValueTask PrepareAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
         if (effect is not (CaseReported or HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent)) return;
-        var db = appDb.For(step);
+        var db = appDb.For(step, run);
         if (effect is CaseReported reported)
         {
             db.Cases.Add(reported.Case);
             audit.Add(db, reported.Case.ReporterId, reported.Case.SchoolId, AuditActions.SignalReported, AuditResource.Case(reported.Case.Id));
-            await db.SaveChangesAsync(ct);
             return;
         }
-        var @case = await db.Cases.FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
+        var @case = await CaseOfStep.FindAsync(db, run.State.InstanceId, ct);
         if (@case is null) return; // an instance that is not a case (a test workflow, the designer's test run)
         var now = clock.GetUtcNow();
 
@@ -67,9 +72,9 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
 
             case HumanTaskCompleted completed:
                 var task = await db.Tasks.FirstAsync(t => t.Id == completed.TaskId, ct);
-                // Checked again inside the step: a task handed to someone else a moment ago is no
-                // longer this person's. The task's revision (a concurrency token) makes a hand-over
-                // that commits while this step runs fail the step as well.
+                // Checked again as the step is prepared: a task handed to someone else a moment ago is
+                // no longer this person's. The task's revision (a concurrency token) makes a hand-over
+                // that commits after this check, before the step does, fail the step as well.
                 if (completed.CompletedBy is { } by && !await MayCompleteAsync(db, task, by, ct))
                     throw new TaskNotYoursException(task.Id);
                 task.ValuesJson = completed.Values.ToJsonString();
@@ -95,7 +100,9 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                 break;
 
             case HumanTaskCancelled cancelled:
-                var open = await db.Tasks.FirstOrDefaultAsync(t => t.Id == cancelled.TaskId, ct);
+                // A task this very step created is not in the database yet.
+                var open = db.Tasks.Local.FirstOrDefault(t => t.Id == cancelled.TaskId)
+                    ?? await db.Tasks.FirstOrDefaultAsync(t => t.Id == cancelled.TaskId, ct);
                 if (open is null) break;
                 open.Status = CaseTaskStatus.Cancelled;
                 open.CompletedAt = now;
@@ -118,8 +125,10 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                         // rather than failing the closing step.
                         @case.Outcome = Enum.TryParse<CaseOutcome>(caseEvent.Outcome, out var outcome) ? outcome : null;
                         // Monitoring after step 6 is a step-5 task again, so the furthest step done counts.
-                        var furthest = await db.Tasks.Where(t => t.CaseId == @case.Id && t.Status == CaseTaskStatus.Completed).MaxAsync(t => (int?)t.Step, ct);
-                        @case.EndedAtStep = Math.Max(@case.CurrentStep, furthest ?? 0);
+                        // A task completed in this very step is completed in the context only, not yet in the database.
+                        var stored = await db.Tasks.Where(t => t.CaseId == @case.Id && t.Status == CaseTaskStatus.Completed).MaxAsync(t => (int?)t.Step, ct);
+                        var thisStep = db.Tasks.Local.Where(t => t.CaseId == @case.Id && t.Status == CaseTaskStatus.Completed).Max(t => (int?)t.Step);
+                        @case.EndedAtStep = Math.Max(@case.CurrentStep, Math.Max(stored ?? 0, thisStep ?? 0));
                         @case.ClosedAt = now;
                         @case.IsOverdue = false;
                         @case.CurrentStepTitle = "Afgesloten";
@@ -130,7 +139,6 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
                 }
                 break;
         }
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using PestWorkflows.Engine;
 using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Engine.Runtime;
 
 namespace PestWorkflows.Host.Data;
 
@@ -41,31 +42,51 @@ public static class AppDatabase
 /// shared by every handler of the step (and what they call), not one per effect: on SQLite a new EF
 /// context registers EF's SQL functions on the step's open connection, and SQLite then discards every
 /// statement prepared on it, the engine's kept statements included, so the next step prepared them all
-/// again. Callers do not dispose it; what they add they save before they return, in the step's transaction.
+/// again. Callers do not dispose it.
+/// <para>
+/// Handlers prepare their rows before the step's transaction (<see cref="IStepEffectHandler.PrepareAsync"/>,
+/// outside SQLite's one-writer-at-a-time turn) and leave them tracked here; their
+/// <see cref="IStepEffectHandler.ApplyAsync"/> saves them inside the transaction (<see cref="SaveAsync"/>).
+/// What a run tracked is forgotten when the next run on the same step context asks for it, so a step
+/// that conflicted or failed leaves nothing behind for the next.
+/// </para>
 /// </summary>
 public sealed class AppDbContextOnConnection(DatabaseProvider provider)
 {
     private readonly ConditionalWeakTable<WorkflowDbContext, StepAppDb> _byStep = new();
 
-    public AppDbContext For(WorkflowDbContext step)
+    public AppDbContext For(WorkflowDbContext step, WorkflowExecutionContext run)
     {
         var connection = step.Database.GetDbConnection();
-        var transaction = step.Database.CurrentTransaction?.GetDbTransaction();
         // A pooled step context may come back with another connection object; a context is bound to one.
         if (!_byStep.TryGetValue(step, out var kept) || !ReferenceEquals(kept.Db.Database.GetDbConnection(), connection))
         {
             kept = new StepAppDb(Create(connection));
             _byStep.AddOrUpdate(step, kept);
         }
-        if (transaction is null || !ReferenceEquals(kept.Transaction, transaction))
+        if (!ReferenceEquals(kept.Run, run))
         {
             // A new step: what the context tracked belongs to the last one (committed or rolled back).
             kept.Db.ChangeTracker.Clear();
+            kept.Run = run;
+        }
+        var transaction = step.Database.CurrentTransaction?.GetDbTransaction();
+        if (!ReferenceEquals(kept.Transaction, transaction))
+        {
             kept.Db.Database.UseTransaction(null);
             if (transaction is not null) kept.Db.Database.UseTransaction(transaction);
             kept.Transaction = transaction;
         }
         return kept.Db;
+    }
+
+    /// <summary>Inside the step's transaction: writes what the step's handlers prepared (nothing when it is written already).</summary>
+    public async ValueTask SaveAsync(WorkflowDbContext step, WorkflowExecutionContext run, CancellationToken ct)
+    {
+        if (step.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("A step's rows are saved inside the step's transaction (IStepEffectHandler.ApplyAsync).");
+        var db = For(step, run);
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
     }
 
     private AppDbContext Create(DbConnection connection) => provider == DatabaseProvider.Postgres
@@ -75,6 +96,7 @@ public sealed class AppDbContextOnConnection(DatabaseProvider provider)
     private sealed class StepAppDb(AppDbContext db)
     {
         public AppDbContext Db { get; } = db;
+        public WorkflowExecutionContext? Run { get; set; }
         public DbTransaction? Transaction { get; set; }
     }
 }

@@ -14,15 +14,17 @@ namespace PestWorkflows.Host.Email;
 /// transaction, so an email exists exactly when what decided to send it committed, and is sent
 /// afterwards (by <see cref="EmailOutboxHandler"/>), once.
 /// </summary>
-public sealed class EmailOutbox(AppDbContextOnConnection appDb, Outbox outbox, TimeProvider clock, IOptions<SmtpOptions> smtp)
+public sealed class EmailOutbox(Outbox outbox, TimeProvider clock, IOptions<SmtpOptions> smtp)
 {
-    /// <summary>Inside a workflow step (an <see cref="IStepEffectHandler"/>): commits with the step.</summary>
-    public async Task<EmailMessage> EnqueueAsync(WorkflowDbContext step, OutgoingEmail email, string? workflowInstanceId, CancellationToken ct)
+    /// <summary>
+    /// Inside a workflow step (an <see cref="IStepEffectHandler"/>, as it prepares the step): both rows
+    /// are added to the step's contexts (<paramref name="db"/> is the step's, <see cref="AppDbContextOnConnection"/>)
+    /// and written with the step.
+    /// </summary>
+    public EmailMessage Enqueue(WorkflowDbContext step, AppDbContext db, OutgoingEmail email, string? workflowInstanceId)
     {
         var row = NewMessage(email);
-        var db = appDb.For(step);
         db.Emails.Add(row);
-        await db.SaveChangesAsync(ct);
         outbox.Add(step, EmailOutboxHandler.TypeName, TenantOf(email), Payload(row), workflowInstanceId);
         return row;
     }

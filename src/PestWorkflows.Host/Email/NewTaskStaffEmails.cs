@@ -9,16 +9,20 @@ namespace PestWorkflows.Host.Email;
 
 /// <summary>
 /// A new task of a case: an email (<see cref="StaffEmails"/>) to its assignee, or to everyone with its
-/// role at the school, and a timeline line naming exactly who got one; both in the step's transaction.
-/// The case exists by then: <see cref="ProtocolEffectHandler"/> wrote it for the step's earlier <see cref="CaseReported"/> effect.
+/// role at the school, and a timeline line naming exactly who got one; both written in the step's
+/// transaction, composed before it. The case exists by then: <see cref="ProtocolEffectHandler"/> prepared
+/// it for the step's earlier <see cref="CaseReported"/> effect.
 /// </summary>
 public sealed class NewTaskStaffEmails(AppDbContextOnConnection appDb, StaffEmails emails, TimeProvider clock) : IStepEffectHandler
 {
-    public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
+    public ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct) =>
+        effect is HumanTaskCreated ? appDb.SaveAsync(step, run, ct) : ValueTask.CompletedTask;
+
+    public async ValueTask PrepareAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
         if (effect is not HumanTaskCreated created) return;
-        var db = appDb.For(step);
-        var @case = await db.Cases.Where(c => c.WorkflowInstanceId == run.State.InstanceId).Select(c => new { c.Id, c.SchoolId }).FirstOrDefaultAsync(ct);
+        var db = appDb.For(step, run);
+        var @case = await CaseOfStep.FindAsync(db, run.State.InstanceId, ct);
         if (@case is null) return; // not a case (a test workflow, the designer's test run)
 
         var recipients = await StaffEmails.RecipientsAsync(db, @case.SchoolId, created.AssigneeUserId, created.CandidateRole, ct);
@@ -29,6 +33,5 @@ public sealed class NewTaskStaffEmails(AppDbContextOnConnection appDb, StaffEmai
             CaseId = @case.Id, At = clock.GetUtcNow(), Kind = "StaffEmail",
             Text = StaffEmails.EmailedLine(StaffNoticeKind.NewTask, recipients, created.AssigneeUserId is null ? created.CandidateRole : null),
         });
-        await db.SaveChangesAsync(ct);
     }
 }

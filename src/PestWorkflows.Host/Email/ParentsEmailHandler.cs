@@ -23,7 +23,11 @@ namespace PestWorkflows.Host.Email;
 public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOutbox outbox, TimeProvider clock, IConfiguration configuration,
     ILogger<ParentsEmailHandler> logger) : IStepEffectHandler
 {
-    public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
+    public ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct) =>
+        effect is MdoInvitationRequested or ParentsEmailRequested ? appDb.SaveAsync(step, run, ct) : ValueTask.CompletedTask;
+
+    /// <summary>Composes the emails (templates rendered, names checked) before the step's transaction; they are written with the step.</summary>
+    public async ValueTask PrepareAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
         if (effect is MdoInvitationRequested mdo)
         {
@@ -31,8 +35,8 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
             return;
         }
         if (effect is not ParentsEmailRequested request) return;
-        var db = appDb.For(step);
-        var @case = await db.Cases.Include(c => c.Pupils).FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
+        var db = appDb.For(step, run);
+        var @case = await CaseOfStep.FindAsync(db, run.State.InstanceId, ct);
         if (@case is null) return; // not a case (a designer's test run)
         var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == @case.SchoolId, ct);
         var ids = @case.Pupils.Select(p => p.PupilId).ToList();
@@ -69,7 +73,9 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
             }
             var others = @case.Pupils.Where(p => p.PupilId != pupil.Id && pupils.ContainsKey(p.PupilId))
                 .Select(p => (pupils[p.PupilId].FirstName, pupils[p.PupilId].FullName)).ToList();
-            var firstToFamily = !await db.Emails.AnyAsync(e => e.CaseId == @case.Id && e.PupilId == pupil.Id && e.RecipientKind == EmailRecipientKind.Parent, ct);
+            // An email an earlier effect of this very step wrote to the family is in the context only.
+            var firstToFamily = !db.Emails.Local.Any(e => e.CaseId == @case.Id && e.PupilId == pupil.Id && e.RecipientKind == EmailRecipientKind.Parent)
+                && !await db.Emails.AnyAsync(e => e.CaseId == @case.Id && e.PupilId == pupil.Id && e.RecipientKind == EmailRecipientKind.Parent, ct);
             var withLetter = request.IncludeParentLetter && firstToFamily;
 
             var queued = new List<string>();
@@ -100,7 +106,7 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
                         TimeSpan.FromMinutes(request.AppointmentMinutes), subject, request.AppointmentPlace,
                         $"Gesprek op {school.Name} over {pupil.FirstName}.", now)]
                     : Array.Empty<EmailAttachment>();
-                await outbox.EnqueueAsync(step, new OutgoingEmail(guardian.Email, subject,
+                outbox.Enqueue(step, db, new OutgoingEmail(guardian.Email, subject,
                     TextBody(text, school, coordinator, withLetter, LetterUrl(school.Id)),
                     HtmlBody(html, school, coordinator, withLetter, LetterUrl(school.Id)),
                     EmailRecipientKind.Parent, Template(request))
@@ -111,7 +117,7 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
                     CaseId = @case.Id,
                     PupilId = pupil.Id,
                     Attachments = attachments,
-                }, run.State.InstanceId, ct);
+                }, run.State.InstanceId);
                 queued.Add(guardian.Email);
             }
             if (refused is not null && queued.Count == 0)
@@ -130,7 +136,6 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
         if (addressed.Count == 0)
             db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "ParentsEmail", ActorUserId = run.Actor,
                 Text = "E-mail aan ouders niet verstuurd: de zaak heeft geen leerling met die rol." });
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -139,8 +144,8 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
     /// </summary>
     private async Task InviteToMdoAsync(WorkflowDbContext step, WorkflowExecutionContext run, MdoInvitationRequested request, CancellationToken ct)
     {
-        var db = appDb.For(step);
-        var @case = await db.Cases.Include(c => c.Pupils).FirstOrDefaultAsync(c => c.WorkflowInstanceId == run.State.InstanceId, ct);
+        var db = appDb.For(step, run);
+        var @case = await CaseOfStep.FindAsync(db, run.State.InstanceId, ct);
         if (@case is null) return;
         var now = clock.GetUtcNow();
         void Line(string text) => db.Timeline.Add(new TimelineEntry { CaseId = @case.Id, At = now, Kind = "MdoInvitation", Text = text, ActorUserId = run.Actor });
@@ -151,14 +156,12 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
         if (about is null)
         {
             Line("Uitnodiging MDO niet verstuurd: de zaak heeft geen leerling met de rol pester.");
-            await db.SaveChangesAsync(ct);
             return;
         }
         var problems = ParentsEmailTemplate.Problems(request.Subject).Concat(ParentsEmailTemplate.Problems(request.Body)).ToList();
         if (problems.Count > 0)
         {
             Line($"Uitnodiging MDO niet verstuurd: {problems[0]}");
-            await db.SaveChangesAsync(ct);
             return;
         }
 
@@ -181,7 +184,6 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
         if (recipients.Count == 0)
         {
             Line("Uitnodiging MDO niet verstuurd: er is niemand gekozen om uit te nodigen.");
-            await db.SaveChangesAsync(ct);
             return;
         }
 
@@ -205,16 +207,15 @@ public sealed class ParentsEmailHandler(AppDbContextOnConnection appDb, EmailOut
                 ? [CalendarInvite.Create($"{@case.Id}-{request.ActivityId}-{email.ToLowerInvariant()}@pestworkflows", at, school.TimeZoneId,
                     TimeSpan.FromMinutes(request.AppointmentMinutes), subject, request.AppointmentPlace, $"MDO op {school.Name}.", now)]
                 : [];
-            await outbox.EnqueueAsync(step, new OutgoingEmail(email, subject, TextBody(text, school, coordinator, false, null), HtmlBody(html, school, coordinator, false, null),
+            outbox.Enqueue(step, db, new OutgoingEmail(email, subject, TextBody(text, school, coordinator, false, null), HtmlBody(html, school, coordinator, false, null),
                 kind, $"MdoInvitation:{request.ActivityId}".Length <= 64 ? $"MdoInvitation:{request.ActivityId}" : "MdoInvitation")
             {
                 ToName = name, ReplyTo = coordinator?.Address, SchoolId = school.Id, CaseId = @case.Id, PupilId = about.Id, Attachments = attachments,
-            }, run.State.InstanceId, ct);
+            }, run.State.InstanceId);
             queued.Add(email);
         }
         if (queued.Count > 0)
             Line($"Uitnodiging MDO over {about.FullName} klaargezet voor verzending naar {string.Join(", ", queued)}.");
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The one pupil, their guardian, the school, the coordinator, the meeting: nothing that can name another child.</summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PestWorkflows.Engine.Persistence;
+using PestWorkflows.Host.Cases;
 using PestWorkflows.Host.Data;
 using PestWorkflows.Host.Shared;
 
@@ -47,14 +48,14 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<EmailLinkOptions> o
             .Select(u => new StaffRecipient(u.Id, u.Email!, string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email! : u.DisplayName)).ToList();
     }
 
-    /// <summary>Inside a workflow step: one email per recipient, committed with the step.</summary>
+    /// <summary>Inside a workflow step, as it is prepared: one email per recipient, written with the step.</summary>
     public async Task SendInStepAsync(WorkflowDbContext step, AppDbContext db, StaffNotice notice, IReadOnlyList<StaffRecipient> recipients, string workflowInstanceId, CancellationToken ct)
     {
         if (recipients.Count == 0) return;
         var school = await SchoolNameAsync(db, notice.SchoolId, ct);
         notice = await WithoutPupilNamesAsync(db, notice, ct);
         foreach (var recipient in recipients)
-            await outbox.EnqueueAsync(step, Compose(notice, recipient, school), workflowInstanceId, ct);
+            outbox.Enqueue(step, db, Compose(notice, recipient, school), workflowInstanceId);
     }
 
     /// <summary>Outside a step: within <paramref name="db"/>'s current transaction; the caller commits and then calls <see cref="EmailOutbox.Wake"/>.</summary>
@@ -122,10 +123,12 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<EmailLinkOptions> o
     /// </summary>
     private static async Task<StaffNotice> WithoutPupilNamesAsync(AppDbContext db, StaffNotice notice, CancellationToken ct)
     {
-        var names = await (from cp in db.CasePupils
-                           join p in db.Pupils on cp.PupilId equals p.Id
-                           where cp.CaseId == notice.CaseId
-                           select new { p.FirstName, p.LastName }).ToListAsync(ct);
+        // A case reported in this very step has its pupils in the context only, not yet in the database.
+        var added = db.ChangeTracker.Entries<CasePupil>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == notice.CaseId)
+            .Select(e => e.Entity.PupilId).ToList();
+        var names = await db.Pupils
+            .Where(p => added.Contains(p.Id) || db.CasePupils.Any(cp => cp.CaseId == notice.CaseId && cp.PupilId == p.Id))
+            .Select(p => new { p.FirstName, p.LastName }).ToListAsync(ct);
         var named = names.SelectMany(n => new[] { n.FirstName, n.LastName }).Where(w => !string.IsNullOrWhiteSpace(w))
             .Any(w => Regex.IsMatch(notice.StepTitle, $@"\b{Regex.Escape(w.Trim())}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
         return named ? notice with { StepTitle = TitleLeftOut } : notice;

@@ -122,6 +122,56 @@ public abstract class StepPersistenceTests
         }
     }
 
+    [Fact]
+    public async Task A_step_being_prepared_holds_up_no_other_step_and_writes_nothing_when_its_preparation_fails()
+    {
+        var gate = new PreparationGate();
+        await using var host = await StartHostAsync(s => s.AddSingleton<IStepEffectHandler>(gate));
+        var definition = await host.Definitions.ImportAsync(Tenants.Default, TestWorkflows.SequentialTasks(2), publish: true);
+        var first = await host.Runtime.StartAsync(definition.DefinitionId);
+        var second = await host.Runtime.StartAsync(definition.DefinitionId);
+
+        // The first completion stops while its effects are prepared; the second completes meanwhile.
+        gate.Hold = first.InstanceId;
+        var completingFirst = host.Runtime.CompleteTaskAsync(Tenants.Default, TaskId(first), null);
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var completedSecond = await host.Runtime.CompleteTaskAsync(Tenants.Default, TaskId(second), null).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(RunOutcome.Applied, completedSecond.Outcome);
+        Assert.False(gate.InTransaction, "the step's effects were prepared inside its transaction");
+
+        // The held step's preparation fails: the step is not written, and can be done again.
+        gate.Fail = true;
+        gate.Release.SetResult();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => completingFirst);
+        await using (var db = await host.DbAsync())
+            Assert.Equal(1, (await db.Instances.SingleAsync(i => i.Id == first.InstanceId)).Revision);
+        gate.Fail = false;
+        Assert.Equal(RunOutcome.Applied, (await host.Runtime.CompleteTaskAsync(Tenants.Default, TaskId(first), null)).Outcome);
+    }
+
+    /// <summary>Holds the preparation of one instance's step until released; fails it when told.</summary>
+    private sealed class PreparationGate : IStepEffectHandler
+    {
+        public volatile string? Hold;
+        public volatile bool Fail;
+        public volatile bool InTransaction;
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask PrepareAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct)
+        {
+            if (effect is not RunTaskRequest) return;
+            InTransaction |= db.Database.CurrentTransaction is not null;
+            if (run.State.InstanceId != Hold) return;
+            Hold = null;
+            Entered.SetResult();
+            await Release.Task.WaitAsync(ct);
+            if (Fail) throw new InvalidOperationException("preparing failed");
+        }
+
+        public ValueTask ApplyAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct) => ValueTask.CompletedTask;
+    }
+
     /// <summary>
     /// Reads the instance row inside the step's transaction (it must already carry the step's revision)
     /// and adds a journal row through the step's context; throws for actor "fail".

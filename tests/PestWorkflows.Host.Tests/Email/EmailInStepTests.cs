@@ -66,14 +66,18 @@ public sealed class EmailInStepTests
     }
 
     /// <summary>A staff alert for every new task, as the later staff emails will be written.</summary>
-    private sealed class NewTaskEmail(EmailOutbox outbox) : IStepEffectHandler
+    private sealed class NewTaskEmail(EmailOutbox outbox, AppDbContextOnConnection appDb) : IStepEffectHandler
     {
-        public async ValueTask ApplyAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct)
+        public ValueTask PrepareAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct)
         {
-            if (effect is not HumanTaskCreated created) return;
-            await outbox.EnqueueAsync(db, new OutgoingEmail(HostApp.Coordinator, $"Nieuwe taak: {created.Title}", "Er staat een nieuwe taak voor je klaar.", null,
-                EmailRecipientKind.Staff, "NewTask") { SchoolId = run.State.TenantId }, run.State.InstanceId, ct);
+            if (effect is HumanTaskCreated created)
+                outbox.Enqueue(db, appDb.For(db, run), new OutgoingEmail(HostApp.Coordinator, $"Nieuwe taak: {created.Title}", "Er staat een nieuwe taak voor je klaar.", null,
+                    EmailRecipientKind.Staff, "NewTask") { SchoolId = run.State.TenantId }, run.State.InstanceId);
+            return ValueTask.CompletedTask;
         }
+
+        public ValueTask ApplyAsync(WorkflowDbContext db, WorkflowExecutionContext run, object effect, CancellationToken ct) =>
+            effect is HumanTaskCreated ? appDb.SaveAsync(db, run, ct) : ValueTask.CompletedTask;
     }
 
     private sealed class FailAfterEverything : IStepEffectHandler

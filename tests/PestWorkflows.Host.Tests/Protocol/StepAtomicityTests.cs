@@ -100,10 +100,12 @@ public sealed class StepAtomicityTests
         Assert.Equal("Signalen besproken met de melder.", (string?)JsonNode.Parse(values!)!["notes"]);
     }
 
-    [Fact]
-    public async Task A_task_handed_to_someone_else_just_before_cannot_be_completed_by_its_previous_holder()
+    [Theory]
+    [InlineData(false, HttpStatusCode.Forbidden, "niet meer voor jou")] // before the step's own check: it sees the new holder
+    [InlineData(true, HttpStatusCode.Conflict, "door iemand anders gewijzigd")] // after it: the task's revision refuses the step
+    public async Task A_task_handed_to_someone_else_just_before_cannot_be_completed_by_its_previous_holder(bool afterPreparing, HttpStatusCode expected, string message)
     {
-        var handOver = new HandOverDuringStep();
+        var handOver = new HandOverDuringStep(afterPreparing);
         await using var s = new SchoolApp(configureServices: services => services.Insert(0, ServiceDescriptor.Singleton<IStepEffectHandler>(handOver)));
         var pupils = await s.PupilsAsync(HostApp.Teacher1);
         var caseId = (string)(await s.ReportAsync(HostApp.Teacher1, SchoolApp.Signal(((string)pupils[0]["id"]!, "Bullied"))))["id"]!;
@@ -122,8 +124,8 @@ public sealed class StepAtomicityTests
         handOver.TaskId = taskId;
         handOver.ToUserId = teacher2Id;
         using var refused = await s.CompleteRawAsync(HostApp.Teacher1, taskId, new JsonObject { ["notes"] = "door leerkracht 1" });
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains("niet meer voor jou", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(expected, refused.StatusCode);
+        Assert.Contains(message, await refused.Content.ReadAsStringAsync());
 
         var @case = await s.CaseAsync(HostApp.Coordinator, caseId);
         Assert.Equal(1, (int)@case["currentStep"]!);
@@ -153,25 +155,33 @@ public sealed class StepAtomicityTests
         {
             if (effect is not HumanTaskCompleted completed) return;
             var onConnection = new AppDbContextOnConnection(PestWorkflows.Engine.DatabaseProvider.Sqlite);
-            var db = onConnection.For(step);
+            var db = onConnection.For(step, run);
             Seen[completed.TaskId] = await db.Tasks.Where(t => t.Id == completed.TaskId).Select(t => t.ValuesJson).SingleAsync(ct);
         }
     }
 
     /// <summary>
-    /// Stands in for a hand-over that committed between the completion's checks and its step: runs
-    /// first in the step and gives the task to someone else.
+    /// Stands in for a hand-over that commits while the completion is on its way: runs first, either as
+    /// the step is prepared (between the request's checks and the step's own) or in the step's
+    /// transaction (after the step's checks, before its rows are written), and gives the task to someone else.
     /// </summary>
-    private sealed class HandOverDuringStep : IStepEffectHandler
+    private sealed class HandOverDuringStep(bool afterPreparing) : IStepEffectHandler
     {
         public volatile string? TaskId;
         public volatile string? ToUserId;
 
-        public async ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
+        public ValueTask PrepareAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct) =>
+            afterPreparing ? ValueTask.CompletedTask : HandOverAsync(step, run, effect, ct);
+
+        public ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct) =>
+            afterPreparing ? HandOverAsync(step, run, effect, ct) : ValueTask.CompletedTask;
+
+        private async ValueTask HandOverAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
         {
             if (effect is not HumanTaskCompleted completed || completed.TaskId != TaskId) return;
-            var onConnection = new AppDbContextOnConnection(PestWorkflows.Engine.DatabaseProvider.Sqlite);
-            var db = onConnection.For(step);
+            // A context of its own on the step's connection: committed at once while the step is prepared
+            // (as a colleague's hand-over would be), inside the step's transaction once it runs.
+            var db = new AppDbContextOnConnection(PestWorkflows.Engine.DatabaseProvider.Sqlite).For(step, run);
             await db.Tasks.Where(t => t.Id == completed.TaskId)
                 .ExecuteUpdateAsync(x => x.SetProperty(t => t.AssigneeUserId, ToUserId).SetProperty(t => t.Revision, t => t.Revision + 1), ct);
         }
