@@ -67,17 +67,17 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
     public async Task<Case?> ReportAsync(Staff staff, ReportSignalRequest request, string? submissionToken, CancellationToken ct)
     {
         if (submissionToken is not null && await ReportedWithAsync(staff, submissionToken, ct) is { } earlier) return earlier;
-        var school = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == staff.SchoolId, ct);
         var now = clock.GetUtcNow();
         var reportedIds = request.Pupils!.Select(p => p.PupilId!).ToList();
-        var groupOf = await db.Pupils.AsNoTracking().Where(p => reportedIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.GroupId, ct);
+        var groupOf = await db.Pupils.Where(p => reportedIds.Contains(p.Id)).Select(p => new { p.Id, p.GroupId }).ToDictionaryAsync(p => p.Id, p => p.GroupId, ct);
         var @case = new Case
         {
             Id = Guid.NewGuid().ToString("N"),
             SchoolId = staff.SchoolId,
             ReporterId = staff.Id,
             WorkflowInstanceId = Guid.NewGuid().ToString("N")[..16],
-            DefinitionId = school.ProtocolDefinitionId,
+            // The school's own copy, named after the school (School.ProtocolDefinitionId): no need to read the school.
+            DefinitionId = SchoolProtocols.CopyIdOf(staff.SchoolId),
             SubmissionToken = submissionToken,
             Description = request.Description!.Trim(),
             ObservedAt = request.ObservedAt!.Value,
@@ -151,11 +151,15 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         var @case = await access.Cases(staff).AsNoTracking().Include(c => c.Pupils.OrderBy(p => p.Id)).Include(c => c.Timeline).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (@case is null) return null;
         var tasks = await db.Tasks.AsNoTracking().Include(t => t.History).Where(t => t.CaseId == id).OrderBy(t => t.CreatedAt).ToListAsync(ct);
-        var names = await NamesAsync(staff.SchoolId, ct);
+        // Only a timeline line about a document shows one.
+        var documentRows = @case.Timeline.Any(t => t.DocumentId is not null)
+            ? await db.Documents.AsNoTracking().Where(d => d.CaseId == id && d.TaskId != null).ToListAsync(ct)
+            : [];
+        var names = await NamesAsync(staff,
+            [@case.ReporterId, .. @case.Timeline.Select(t => t.ActorUserId), .. documentRows.Select(d => d.UploadedByUserId), .. tasks.SelectMany(PeopleOf)], ct);
         var pupils = await PupilsAsync(@case, ct);
-        var mapper = new TaskMapper(names, await StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
-        var documents = (await db.Documents.AsNoTracking().Where(d => d.CaseId == id && d.TaskId != null).ToListAsync(ct))
-            .ToDictionary(d => d.Id, d => Documents.CaseDocumentDto.From(d, names));
+        var mapper = await TaskMapperAsync(staff.SchoolId, tasks, names, ct);
+        var documents = documentRows.ToDictionary(d => d.Id, d => Documents.CaseDocumentDto.From(d, names));
         return new CaseDto(
             @case.Id, @case.Status.ToString(), @case.CurrentStep, @case.CurrentStepTitle, @case.IsOverdue, @case.Outcome?.ToString(),
             @case.EndedAtStep, @case.EsisReference, @case.EsisRegisteredAt,
@@ -255,7 +259,32 @@ public sealed class CaseService(AppDbContext db, StaffAccess access, WorkflowRun
         new(p.PupilId, lookup.GetValueOrDefault(p.PupilId).Name ?? "", lookup.GetValueOrDefault(p.PupilId).Group ?? "", p.Role, PupilRoles.Dutch(p.Role));
 
     public async Task<Dictionary<string, string>> NamesAsync(string schoolId, CancellationToken ct) =>
-        await db.Users.Where(u => u.SchoolId == schoolId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        await db.Users.Where(u => u.SchoolId == schoolId).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+
+    /// <summary>The names of these people, those that are staff of this school (<see cref="Person"/> calls others "onbekend").
+    /// Only the people asked for, so a page of one case does not read the whole school.</summary>
+    /// <remarks>The caller's own name is known already (read for this request); the system is no staff member.</remarks>
+    public async Task<Dictionary<string, string>> NamesAsync(Staff staff, IEnumerable<string?> ids, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string> { [staff.Id] = staff.DisplayName };
+        var wanted = ids.OfType<string>().Where(id => id != staff.Id && id != Audit.AuditTrail.SystemActor).Distinct().ToList();
+        if (wanted.Count == 0) return names;
+        var schoolId = staff.SchoolId;
+        foreach (var user in await db.Users.Where(u => u.SchoolId == schoolId && wanted.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
+            names[user.Id] = user.DisplayName;
+        return names;
+    }
+
+    /// <summary>The people a task shows (<see cref="TaskMapper"/>): its assignee, who completed it, who did what in its history.</summary>
+    public static IEnumerable<string?> PeopleOf(CaseTask task) =>
+        [task.AssigneeUserId, task.CompletedByUserId, .. task.History.Select(h => h.ByUserId)];
+
+    /// <summary>A mapper for these tasks: the school's staff are read as options only when one of them has a person field.</summary>
+    public async Task<TaskMapper> TaskMapperAsync(string schoolId, IReadOnlyCollection<CaseTask> tasks, Dictionary<string, string> names, CancellationToken ct)
+    {
+        var asksForPerson = tasks.Any(t => TaskForm.Fields(t).Any(f => f.Type is TaskFieldType.User or TaskFieldType.Users));
+        return new TaskMapper(names, asksForPerson ? await StaffOptionsAsync(schoolId, ct) : [], clock.GetUtcNow());
+    }
 
     public async Task<IReadOnlyList<TaskOptionDto>> StaffOptionsAsync(string schoolId, CancellationToken ct) =>
         await db.Users.Where(u => u.SchoolId == schoolId).OrderBy(u => u.DisplayName).Select(u => new TaskOptionDto(u.Id, u.DisplayName)).ToListAsync(ct);

@@ -45,11 +45,15 @@ public sealed class StaffAccessor(AppDbContext db, IOptions<IdentityOptions> ide
     /// </summary>
     public static async Task<Staff?> LoadAsync(AppDbContext db, string userId, string? securityStamp, CancellationToken ct)
     {
+        // Every request reads this: the account and its roles in one round trip.
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.SchoolId, u.DisplayName, u.SecurityStamp, u.TwoFactorEnabled }).FirstOrDefaultAsync(ct);
+            .Select(u => new
+            {
+                u.Id, u.SchoolId, u.DisplayName, u.SecurityStamp, u.TwoFactorEnabled,
+                Roles = (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name!).ToList(),
+            }).FirstOrDefaultAsync(ct);
         if (user is null || (securityStamp is not null && securityStamp != user.SecurityStamp)) return null;
-        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(ct);
-        return new Staff(user.Id, user.SchoolId, user.DisplayName, roles.ToHashSet()) { TwoFactorEnabled = user.TwoFactorEnabled };
+        return new Staff(user.Id, user.SchoolId, user.DisplayName, user.Roles.ToHashSet()) { TwoFactorEnabled = user.TwoFactorEnabled };
     }
 
     /// <summary>The staff member behind the request; null when not signed in, or not a staff member of a school with a role.</summary>

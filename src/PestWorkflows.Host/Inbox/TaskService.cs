@@ -36,7 +36,8 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
 
     public async Task<TaskOperationResult> CompleteAsync(Staff staff, string taskId, JsonObject? result, CancellationToken ct)
     {
-        var task = await FindAsync(staff, taskId, ct);
+        // Read only: the step completes the task on its own connection, and its history is not needed here.
+        var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId && t.SchoolId == staff.SchoolId, ct);
         if (task is null) return new(TaskFailure.NotFound, "Deze taak bestaat niet.");
         if (!AccessRules.MayActOn(staff, task)) return await NotYoursAsync(staff, task, "Deze taak is niet voor jou.", ct);
         if (task.Status != CaseTaskStatus.Open) return new(TaskFailure.NotOpen, "Deze taak is al afgerond.");
@@ -99,12 +100,24 @@ public sealed class TaskService(AppDbContext db, StaffAccess access, WorkflowRun
         else if (outcome is not null && outcomes.All(o => o.Name != outcome))
             errors["outcome"] = [$"'{outcome}' is geen uitkomst van deze taak; kies uit {string.Join(", ", outcomes.Select(o => o.Name))}."];
 
-        var staffIds = await db.Users.Where(u => u.SchoolId == staff.SchoolId).Select(u => u.Id).ToListAsync(ct);
+        var fields = Fields(task);
+        // A person field holds the id of a staff member of this school; only the ids given are looked up.
+        var givenStaffIds = fields.Where(f => f.Type is TaskFieldType.User or TaskFieldType.Users)
+            .SelectMany(f => result[f.Name] switch
+            {
+                JsonArray items => items.Select(i => i is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null),
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => new[] { v.GetValue<string>() },
+                _ => Array.Empty<string?>(),
+            })
+            .OfType<string>().Distinct().ToList();
+        IReadOnlyCollection<string> staffIds = givenStaffIds.Count > 0
+            ? await db.Users.Where(u => u.SchoolId == staff.SchoolId && givenStaffIds.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct)
+            : [];
         // A file field holds the id of a document uploaded to this case that no task has taken up yet.
-        var documentIds = Fields(task).Any(f => f.Type == TaskFieldType.File)
+        var documentIds = fields.Any(f => f.Type == TaskFieldType.File)
             ? await db.Documents.Where(d => d.CaseId == task.CaseId && d.SchoolId == task.SchoolId && d.TaskId == null).Select(d => d.Id).ToListAsync(ct)
             : [];
-        foreach (var field in Fields(task))
+        foreach (var field in fields)
         {
             var value = result[field.Name];
             if (value is null || (value is JsonValue s && s.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(s.GetValue<string>())))

@@ -43,7 +43,7 @@ public static class TasksApi
     /// <summary>One page of the inbox, the earliest deadline first; the answer stays an array, and
     /// <c>X-Total-Count</c> says how many tasks the view holds.</summary>
     private static async Task<Results<Ok<IReadOnlyList<TaskDto>>, ValidationProblem>> ListTasks(
-        [AsParameters] TaskQuery query, Staff staff, HttpContext http, InboxService inbox, CaseService cases, TimeProvider clock, CancellationToken ct)
+        [AsParameters] TaskQuery query, Staff staff, HttpContext http, InboxService inbox, CaseService cases, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var view = query.AssignedToMe == true ? InboxView.Mine : query.Overdue == true ? InboxView.Overdue : InboxView.Waiting;
@@ -63,7 +63,8 @@ public static class TasksApi
         }
         else result = await inbox.PageAsync(staff, view, query.Page ?? 1, query.PageSize ?? DefaultApiPageSize, ct);
         http.Response.Headers["X-Total-Count"] = result.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var mapper = new TaskMapper(await cases.NamesAsync(staff.SchoolId, ct), await cases.StaffOptionsAsync(staff.SchoolId, ct), clock.GetUtcNow());
+        var names = await cases.NamesAsync(staff, result.Items.SelectMany(CaseService.PeopleOf), ct);
+        var mapper = await cases.TaskMapperAsync(staff.SchoolId, result.Items, names, ct);
         return TypedResults.Ok<IReadOnlyList<TaskDto>>(result.Items.Select(t => mapper.Map(t)).ToList());
     }
 
