@@ -126,9 +126,12 @@ public sealed class StaffEmails(EmailOutbox outbox, IOptions<EmailLinkOptions> o
         // A case reported in this very step has its pupils in the context only, not yet in the database.
         var added = db.ChangeTracker.Entries<CasePupil>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == notice.CaseId)
             .Select(e => e.Entity.PupilId).ToList();
-        var names = await db.Pupils
-            .Where(p => added.Contains(p.Id) || db.CasePupils.Any(cp => cp.CaseId == notice.CaseId && cp.PupilId == p.Id))
-            .Select(p => new { p.FirstName, p.LastName }).ToListAsync(ct);
+        var names = added.Count > 0
+            ? await db.Pupils.Where(p => added.Contains(p.Id)).Select(p => new { p.FirstName, p.LastName }).ToListAsync(ct)
+            : await (from cp in db.CasePupils
+                     join p in db.Pupils on cp.PupilId equals p.Id
+                     where cp.CaseId == notice.CaseId
+                     select new { p.FirstName, p.LastName }).ToListAsync(ct);
         var named = names.SelectMany(n => new[] { n.FirstName, n.LastName }).Where(w => !string.IsNullOrWhiteSpace(w))
             .Any(w => Regex.IsMatch(notice.StepTitle, $@"\b{Regex.Escape(w.Trim())}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
         return named ? notice with { StepTitle = TitleLeftOut } : notice;
