@@ -244,6 +244,23 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
     public Workflow Materialize(WorkflowDefinitionRecord record) =>
         _materialized.GetOrAdd(record.Id, _ => json.Materialize(WorkflowDefinitionJson.Parse(record.Json), record.DefinitionId, record.Id, record.Version));
 
+    /// <summary>
+    /// The executable workflow of the version <paramref name="options"/> selects of a definition of the tenant (or
+    /// a shared one); null when there is none. Asks the database which version that is, and reads its document
+    /// only when that version is not built yet: a protocol's document is tens of kilobytes, and every signal
+    /// starts an instance of it.
+    /// </summary>
+    public async Task<Workflow?> FindWorkflowAsync(string tenantId, string definitionId, VersionOptions options, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var versionId = await Select(Visible(db, tenantId).Where(d => d.DefinitionId == definitionId), options)
+            .OrderByDescending(d => d.Version).Select(d => d.Id).FirstOrDefaultAsync(ct);
+        if (versionId is null) return null;
+        if (_materialized.TryGetValue(versionId, out var cached)) return cached;
+        var record = await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == versionId, ct);
+        return record is null ? null : Materialize(record);
+    }
+
     /// <summary>The workflow of the version an instance runs on (whose tenant was checked when it started).</summary>
     internal async Task<Workflow?> LoadWorkflowAsync(string definitionVersionId, CancellationToken ct = default)
     {

@@ -78,9 +78,9 @@ public sealed class WorkflowRuntime(
     /// </summary>
     public async Task<WorkflowRunResult> StartAsync(string definitionId, StartWorkflowOptions? options = null, CancellationToken ct = default)
     {
-        var record = await definitions.FindAsync(options?.TenantId ?? Tenants.Default, definitionId, VersionOptions.Published, ct);
-        if (record is null) return WorkflowRunResult.NotFound($"Definition '{definitionId}' has no published version.");
-        return await StartAsync(record, options, ct);
+        var workflow = await definitions.FindWorkflowAsync(options?.TenantId ?? Tenants.Default, definitionId, VersionOptions.Published, ct);
+        if (workflow is null) return WorkflowRunResult.NotFound($"Definition '{definitionId}' has no published version.");
+        return await StartAsync(workflow, options, ct);
     }
 
     /// <summary>Starts a new instance of one specific definition version (of the starter's tenant or a shared one).</summary>
@@ -88,12 +88,12 @@ public sealed class WorkflowRuntime(
     {
         var record = await definitions.FindVersionAsync(options?.TenantId ?? Tenants.Default, definitionVersionId, ct);
         if (record is null) return WorkflowRunResult.NotFound($"Definition version '{definitionVersionId}' does not exist.");
-        return await StartAsync(record, options, ct);
+        return await StartAsync(definitions.Materialize(record), options, ct);
     }
 
-    private async Task<WorkflowRunResult> StartAsync(WorkflowDefinitionRecord record, StartWorkflowOptions? options, CancellationToken ct)
+    private async Task<WorkflowRunResult> StartAsync(Workflow workflow, StartWorkflowOptions? options, CancellationToken ct)
     {
-        var run = await runner.StartAsync(definitions.Materialize(record), options, ct);
+        var run = await runner.StartAsync(workflow, options, ct);
         await using var lease = await ContextAsync(ct);
         var db = lease.Db;
         return await CommitAsync(db, run, previous: null, knownOutputs: null, ct);
