@@ -32,7 +32,8 @@ public sealed class BenchHost : IAsyncDisposable
         return _process.WorkingSet64;
     }
 
-    public static async Task<BenchHost> StartAsync(string repoRoot, string workDir, string databaseFile, string password, CancellationToken ct)
+    public static async Task<BenchHost> StartAsync(string repoRoot, string workDir, string databaseFile, string password, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -56,6 +57,7 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["Identity__TwoFactorRequiredRoles"] = "";
         start.Environment["RateLimits__Reports__PermitLimit"] = "1000000";
         start.Environment["RateLimits__SignIn__PermitLimit"] = "1000000";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         var host = new BenchHost(new Process { StartInfo = start }, url);
         host._process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (host._output) host._output.AppendLine(e.Data); };
