@@ -72,6 +72,10 @@ public sealed class StaffAccessor(AppDbContext db, IOptions<IdentityOptions> ide
         if (_resolvedFor == id) return _account;
 
         var stamp = principal.FindFirstValue(claims.SecurityStampClaimType);
+        // The request's first query: the connection stays open for the rest of it (the context closes it when
+        // the request ends). Opened and closed around each query, SQLite had EF's SQL functions registered and
+        // removed again every time, for each of the request's queries.
+        await db.Database.OpenConnectionAsync();
         var account = await LoadAsync(db, id, stamp, CancellationToken.None);
         _resolvedFor = id;
         return _account = account;
