@@ -57,6 +57,24 @@ public sealed class QueriesPerRequestTests : IAsyncLifetime
         Assert.True(report.Count <= MaxReport && list.Count <= MaxList && complete.Count <= MaxComplete, described);
     }
 
+    /// <summary>
+    /// EF opened and closed the connection around each query, and on SQLite every open registers EF's SQL
+    /// functions and every close removes them: the request's context now opens it once, at its first query.
+    /// </summary>
+    [Fact]
+    public async Task A_request_opens_its_database_connection_once()
+    {
+        var coordinator = await _s.As(HostApp.Coordinator);
+        var caseId = (string)(await _s.ReportAsync(HostApp.Teacher1, SchoolApp.Signal((_bullied, "Bullied"), (_bully, "Bully"))))["id"]!;
+        using (var warm = await coordinator.GetAsync($"/api/tasks?caseId={caseId}")) Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+
+        _counter.Reset();
+        using var listed = await coordinator.GetAsync($"/api/tasks?caseId={caseId}");
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.True(_counter.Commands.Count >= 2, "the list sent fewer queries than the account and the tasks");
+        Assert.Equal(1, _counter.ConnectionsOpened);
+    }
+
     private async Task<(IReadOnlyList<string> Report, IReadOnlyList<string> List, IReadOnlyList<string> Complete)> PathAsync()
     {
         var teacher = await _s.As(HostApp.Teacher1);

@@ -24,6 +24,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     private const string RequestActivity = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
     private readonly ConcurrentBag<IDisposable> _subscriptions = [];
     private ConcurrentQueue<string> _commands = new();
+    private int _connectionsOpened;
 
     public SqlCommandCounter(string databaseFile)
     {
@@ -42,7 +43,14 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     /// <summary>The commands since the last <see cref="Reset"/>, as SQL text.</summary>
     public IReadOnlyList<string> Commands => _commands.ToList();
 
-    public void Reset() => _commands = new();
+    /// <summary>The connections EF opened on the file since the last <see cref="Reset"/>.</summary>
+    public int ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
+
+    public void Reset()
+    {
+        _commands = new();
+        Volatile.Write(ref _connectionsOpened, 0);
+    }
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
     {
@@ -51,10 +59,14 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Key != RelationalEventId.CommandExecuting.Name || value.Value is not CommandEventData data || !InRequest()) return;
-        var source = data.Command.Connection?.DataSource;
-        if (source is { Length: > 0 } && Path.GetFullPath(source) == _databaseFile) _commands.Enqueue(data.Command.CommandText);
+        if (!InRequest()) return;
+        if (value.Key == RelationalEventId.ConnectionOpened.Name && value.Value is ConnectionEndEventData opened && IsOurs(opened.Connection.DataSource))
+            Interlocked.Increment(ref _connectionsOpened);
+        if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && IsOurs(data.Command.Connection?.DataSource))
+            _commands.Enqueue(data.Command.CommandText);
     }
+
+    private bool IsOurs(string? source) => source is { Length: > 0 } && Path.GetFullPath(source) == _databaseFile;
 
     void IObserver<DiagnosticListener>.OnCompleted() { }
     void IObserver<DiagnosticListener>.OnError(Exception error) { }
