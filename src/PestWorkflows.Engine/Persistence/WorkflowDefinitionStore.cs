@@ -252,13 +252,11 @@ public sealed class WorkflowDefinitionStore(IDbContextFactory<WorkflowDbContext>
     /// </summary>
     public async Task<Workflow?> FindWorkflowAsync(string tenantId, string definitionId, VersionOptions options, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var versionId = await Select(Visible(db, tenantId).Where(d => d.DefinitionId == definitionId), options)
-            .OrderByDescending(d => d.Version).Select(d => d.Id).FirstOrDefaultAsync(ct);
-        if (versionId is null) return null;
-        if (_materialized.TryGetValue(versionId, out var cached)) return cached;
-        var record = await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == versionId, ct);
-        return record is null ? null : Materialize(record);
+        string? versionId;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            versionId = await Select(Visible(db, tenantId).Where(d => d.DefinitionId == definitionId), options)
+                .OrderByDescending(d => d.Version).Select(d => d.Id).FirstOrDefaultAsync(ct);
+        return versionId is null ? null : await LoadWorkflowAsync(versionId, ct);
     }
 
     /// <summary>The workflow of the version an instance runs on (whose tenant was checked when it started).</summary>

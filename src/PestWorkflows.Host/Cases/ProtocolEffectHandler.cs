@@ -19,14 +19,14 @@ public sealed class ProtocolEffectHandler(AppDbContextOnConnection appDb, Deadli
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static bool IsOurs(object effect) => effect is CaseReported or HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent;
+
     public ValueTask ApplyAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct) =>
-        effect is CaseReported or HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent
-            ? appDb.SaveAsync(step, run, ct)
-            : ValueTask.CompletedTask;
+        IsOurs(effect) ? appDb.SaveAsync(step, run, ct) : ValueTask.CompletedTask;
 
     public async ValueTask PrepareAsync(WorkflowDbContext step, WorkflowExecutionContext run, object effect, CancellationToken ct)
     {
-        if (effect is not (CaseReported or HumanTaskCreated or HumanTaskCompleted or HumanTaskCancelled or CaseEvent)) return;
+        if (!IsOurs(effect)) return;
         var db = appDb.For(step, run);
         if (effect is CaseReported reported)
         {
